@@ -1,0 +1,83 @@
+# The supervision toolkit. GNU make.
+#
+#   make             build every program into bin/
+#   make check       build, then run the bats suite against bin/
+#   make asan        build with ASan + UBSan into build/asan/, run the suite
+#   make demo        run svscan on examples/service in the foreground
+#   make install     PREFIX=/usr/local DESTDIR= : programs and man pages
+#   make bench       the benchmark against the peers that are installed
+#   make clean
+#
+# A program is a directory holding NAME/NAME.c; every .c file in it is part
+# of the program, and lib/ is linked into all of them.
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wwrite-strings \
+	-Wcast-qual -Wstrict-prototypes -Wmissing-prototypes -Wvla
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+CPPFLAGS += -D_GNU_SOURCE -D_DEFAULT_SOURCE
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+
+OUT ?= build
+BIN ?= bin
+
+PROGS := $(sort $(patsubst %/,%,$(dir $(wildcard */*.c))))
+PROGS := $(filter-out lib tests bench examples build bin,$(PROGS))
+PROGS := $(foreach p,$(PROGS),$(if $(wildcard $(p)/$(p).c),$(p)))
+
+LIBSRC := $(wildcard lib/*.c)
+LIBOBJ := $(LIBSRC:%.c=$(OUT)/%.o)
+LIBA := $(OUT)/libsv.a
+
+BATS ?= bats
+TESTS ?= tests
+
+all: $(addprefix $(BIN)/,$(PROGS))
+
+$(OUT)/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+define prog_rule
+$(BIN)/$(1): $(patsubst %.c,$(OUT)/%.o,$(wildcard $(1)/*.c)) $(LIBA)
+	@mkdir -p $(BIN)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
+
+check: all
+	@command -v $(BATS) >/dev/null 2>&1 || tests/install-bats
+	SVBIN=$(CURDIR)/$(BIN) $(BATS) $(TESTS)
+
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+asan:
+	$(MAKE) OUT=build/asan BIN=build/asan/bin CFLAGS="$(ASAN_FLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" check
+
+demo: all
+	examples/demo
+
+bench: all
+	bench/run
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	for p in $(PROGS); do install -m 755 $(BIN)/$$p $(DESTDIR)$(BINDIR)/; done
+	for m in $(wildcard doc/*.[158]); do \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
+
+clean:
+	rm -rf build bin
+
+.PHONY: all check asan demo bench install clean

@@ -1,0 +1,102 @@
+# Shared by every tests/*.bats file: load it with `load helpers`.
+#
+# Each test runs in its own empty directory ($T, also the cwd) with bin/ (or
+# $SVBIN) first in PATH. Background processes are started with start_bg,
+# which records their pids; teardown kills them, and the services that any
+# supervise under $T left behind, also when the test failed.
+
+bats_require_minimum_version 1.5.0
+
+SVBIN=${SVBIN:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)/bin}
+PATH="$SVBIN:$PATH"
+export PATH SVBIN
+HELPERS="$(cd "$BATS_TEST_DIRNAME" && pwd)"
+# Real daemontools, when installed, for the compatibility tests.
+DT=/usr/bin
+
+BG_PIDS=()
+
+setup() {
+	T="$BATS_TEST_TMPDIR"
+	cd "$T" || return 1
+}
+
+teardown() {
+	local p f
+	for p in "${BG_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${BG_PIDS[@]}"; do
+		wait_gone "$p" 5 || kill -KILL "$p" 2>/dev/null
+	done
+	# Services left behind by a supervise that was killed.
+	for f in $(find "$T" -path '*/supervise/pid' 2>/dev/null); do
+		p=$(cat "$f" 2>/dev/null)
+		[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
+	done
+	for f in "$T"/*.pid; do
+		[ -f "$f" ] || continue
+		p=$(cat "$f" 2>/dev/null)
+		[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
+	done
+	return 0
+}
+
+# start_bg CMD...: runs CMD in the background (without bats' fd 3, which
+# would make bats wait for it), records its pid in BG_PIDS and $LAST_PID.
+start_bg() {
+	"$@" 3>&- &
+	LAST_PID=$!
+	BG_PIDS+=("$LAST_PID")
+}
+
+# wait_for [-t SECS] CMD...: polls CMD every 20 ms until it succeeds; fails
+# with a message after SECS seconds (default 10; the machines are slow).
+wait_for() {
+	local secs=10 end
+	if [ "$1" = -t ]; then
+		secs=$2
+		shift 2
+	fi
+	end=$(( $(date +%s%N) / 1000000 + secs * 1000 ))
+	until "$@"; do
+		if [ $(( $(date +%s%N) / 1000000 )) -ge "$end" ]; then
+			echo "wait_for: timed out after ${secs}s: $*" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
+# wait_gone PID [SECS]: waits until PID no longer exists.
+wait_gone() {
+	wait_for -t "${2:-10}" eval "! kill -0 $1 2>/dev/null"
+}
+
+alive() { kill -0 "$1" 2>/dev/null; }
+
+# mksv DIR BODY: makes a service directory whose run script is
+# "#!/bin/sh" followed by BODY.
+mksv() {
+	mkdir -p "$1"
+	printf '#!/bin/sh\n%s\n' "$2" >"$1/run"
+	chmod +x "$1/run"
+}
+
+# svpid DIR: the pid supervise reports for DIR (empty when down).
+svpid() { cat "$1/supervise/pid" 2>/dev/null; }
+
+# has_pid DIR: DIR's service is up according to supervise/pid.
+has_pid() { [ -n "$(svpid "$1")" ]; }
+
+# stat_is DIR WORD: supervise/stat says WORD.
+stat_is() { [ "$(cat "$1/supervise/stat" 2>/dev/null)" = "$2" ]; }
+
+require_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+require_dt() {
+	[ -x "$DT/supervise" ] && [ -x "$DT/svstat" ] ||
+		skip "daemontools is not installed"
+}
