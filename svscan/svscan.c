@@ -18,6 +18,7 @@
 #include "../lib/opt.h"
 #include "../lib/scanwatch.h"
 #include "../lib/sig.h"
+#include "../lib/stdfd.h"
 #include "../lib/tai.h"
 #include "svscan.h"
 
@@ -25,8 +26,10 @@
 
 struct svscan S;
 
-/* A supervise may come back while its entry is up, or, for a logger, */
-/* while its service is still being stopped and may write. */
+/*
+ * A supervise may come back while its entry is up, or, for a logger,
+ * while its service is still being stopped and may still write.
+ */
 static int
 wanted(const struct entry *x, int which)
 {
@@ -169,19 +172,6 @@ loop(int wfd)
 	}
 }
 
-/* A closed 0, 1 or 2 would be taken by a log pipe, then dup2'd away. */
-static void
-stdfds(void)
-{
-	int fd;
-
-	while ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1 && fd <= 2)
-		if (dup2(fd, fd) == -1 || fcntl(fd, F_SETFD, 0) == -1)
-			break;
-	if (fd > 2)
-		close(fd);
-}
-
 static int64_t
 number(const char *s, unsigned long long max)
 {
@@ -199,7 +189,9 @@ setup(const char *dir, int *wfd)
 	    SIGINT };
 	size_t i;
 
-	stdfds();
+	/* A closed 0, 1 or 2 would be taken by a log pipe, then dup2'd. */
+	if (stdfd_open() == -1)
+		err_diesys(EXIT_TEMP, "unable to open /dev/null", (char *)0);
 	if (chdir(dir) == -1)
 		err_diesys(EXIT_TEMP, "unable to chdir to ", dir, (char *)0);
 	if (sig_pipe() == -1)
