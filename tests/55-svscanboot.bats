@@ -24,7 +24,7 @@ cmdline() { tr '\0' ' ' <"/proc/$1/cmdline"; }
 	# Read-write: neither this open nor readproctitle's blocks.
 	exec 4<>in
 	# (An asynchronous command's stdin would be /dev/null.)
-	start_bg sh -c 'exec readproctitle service errors: .......... <in'
+	start_bg sh -c 'exec readproctitle service errors: .......... <in 4>&-'
 	printf 'abc' >&4
 	wait_for eval '[ "$(cmdline $LAST_PID)" = "readproctitle service errors: .......abc " ]'
 	printf 'defghijk\0l' >&4
