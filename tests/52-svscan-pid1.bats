@@ -22,7 +22,7 @@ zombies_in() {
 	# later, once the file "go" exists, and says so.
 	mksv s/a 'sh -c "sh -c '"'"'echo \$\$ >'"$T"'/orphan; while [ ! -e '"$T"'/go ]; do sleep 0.05; done; echo bye >'"$T"'/bye'"'"' &"
 exec sleep 100'
-	unshare --pid --fork --mount-proc "$SVBIN/svscan" s 3>&- &
+	unshare --pid --fork --mount-proc "$SVBIN/svscan" -g 9000 s 3>&- &
 	pid=$!
 	BG_PIDS+=("$pid")
 	wait_for eval 'init=$(pgrep -P '"$pid"' -x svscan)'

@@ -61,6 +61,7 @@ cmdline() { tr '\0' ' ' <"/proc/$1/cmdline"; }
 	wait_for pgrep -P "$LAST_PID" -x readproctitle
 	rpt=$(pgrep -P "$LAST_PID" -x readproctitle)
 	wait_for eval 'cmdline '"$rpt"' | grep -q "svscan: warning: unable to stat x: file does not exist"'
+	ps -ww -o args= -p "$rpt" | grep -q 'errors: \.\.\..*svscan: warning: unable to stat x'
 }
 
 @test "svscanboot: SIGTERM reaches svscan, which stops the services and exits 0" {
