@@ -135,8 +135,10 @@ main(int argc, char **argv)
 		sig_restore();
 		readproctitle(pi, null);
 	}
-	if (dup2(null, 0) == -1 || dup2(pi[1], 1) == -1 || dup2(pi[1], 2) == -1)
-		err_diesys(EXIT_TEMP, "unable to set up descriptors", (char *)0);
+	if (dup2(null, 0) == -1 || dup2(pi[1], 1) == -1 ||
+	    dup2(pi[1], 2) == -1)
+		err_diesys(EXIT_TEMP, "unable to set up descriptors",
+		    (char *)0);
 	close(pi[0]);
 	close(pi[1]);
 	sig_restore();
