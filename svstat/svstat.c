@@ -96,7 +96,8 @@ since(const struct tai *t)
 
 /*
  * A record of the right length can still be garbage: the time must be a
- * TAI64 label (top bits 01), want one of 'u', 'd' or 0, flags known.
+ * TAI64 label (top bits 01), want one of 'u', 'd' or 0, flags known, a
+ * ready time with the ready flag.
  */
 static int
 plausible(const struct status *s)
@@ -107,6 +108,8 @@ plausible(const struct status *s)
 		return 0;
 	if (s->ext && (s->flags >= 32 || (s->ready.sec != 0 &&
 	    s->ready.sec >> 62 != 1)))
+		return 0;
+	if (s->ext && (s->flags & STATUS_READY) && s->ready.sec == 0)
 		return 0;
 	return 1;
 }
