@@ -26,8 +26,10 @@ watching() {
 	done
 	return 1
 }
+# sigsv DIR SUPERVISE: a sigecho service; its pid also goes to $T/DIR.pid
+# for teardown, since daemontools' supervise leaves it behind when killed.
 sigsv() {
-	mksv "$1" "exec $HELPERS/sigecho"
+	mksv "$1" "echo \$\$ >$T/$1.pid; exec $HELPERS/sigecho"
 	start_bg "$2" "$1"
 	wait_for test -s "$1/sigecho.pid"
 }
