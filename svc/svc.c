@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../lib/err.h"
 #include "../lib/fmt.h"
@@ -273,6 +274,9 @@ main(int argc, char **argv)
 			code = EXIT_TEMP;
 		else if (t[i].state == TIMEDOUT && code == 0)
 			code = EXIT_TIMEOUT;
+		if (t[i].dfd != -1)
+			close(t[i].dfd);
 	}
+	free(t);
 	return code;
 }
