@@ -283,3 +283,26 @@ require_ours() { [ -x "$SVBIN/supervise" ] || skip "no supervise built"; }
 	[ "${stderr_lines[0]}" = "svc: warning: unable to control s: timed out" ]
 	[ "${stderr_lines[1]}" = "svc: warning: unable to open nosuch: file does not exist" ]
 }
+
+@test "svc -d -wd: waits for every DIR" {
+	require_ours
+	mksv a 'exec sleep 100'
+	mksv b 'exec sleep 100'
+	start_bg supervise a
+	start_bg supervise b
+	wait_for has_pid a
+	wait_for has_pid b
+	run --separate-stderr svc -d -wd -T 10000 a b
+	[ "$status" -eq 0 ]
+	[[ "$(svstat a b)" =~ ^a:\ down\ .*$'\n'b:\ down\  ]]
+}
+
+@test "svc -T 0: no time limit; a state already reached returns at once" {
+	require_ours
+	mksv s 'exec sleep 100'
+	start_bg supervise s
+	wait_for has_pid s
+	run --separate-stderr svc -wu -T 0 s
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+}
