@@ -6,6 +6,7 @@
 #   make demo        run svscan on examples/service in the foreground
 #   make install     PREFIX=/usr/local DESTDIR= : programs and man pages
 #   make bench       the benchmark against the peers that are installed
+#   make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (clang)
 #   make clean
 #
 # A program is a directory holding NAME/NAME.c; every .c file in it is part
@@ -69,6 +70,9 @@ asan:
 demo: all
 	examples/demo
 
+fuzz:
+	tests/fuzz/run
+
 bench: all
 	bench/run
 
@@ -83,4 +87,4 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all check asan demo bench install clean
+.PHONY: all check asan demo bench fuzz install clean
