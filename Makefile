@@ -39,9 +39,11 @@ TESTS ?= tests
 
 all: $(addprefix $(BIN)/,$(PROGS))
 
-$(OUT)/%.o: %.c $(wildcard lib/*.h)
+$(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(wildcard $(OUT)/*/*.d)
 
 $(LIBA): $(LIBOBJ)
 	rm -f $@

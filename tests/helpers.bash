@@ -100,3 +100,13 @@ require_dt() {
 	[ -x "$DT/supervise" ] && [ -x "$DT/svstat" ] ||
 		skip "daemontools is not installed"
 }
+
+# closefds CMD...: execs CMD with only descriptors 0, 1 and 2 open, so a
+# test can tell what a program leaks from what the test harness leaked.
+closefds() {
+	local fd
+	for fd in $(ls /proc/$BASHPID/fd); do
+		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+	done 2>/dev/null
+	exec "$@"
+}

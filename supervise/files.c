@@ -1,0 +1,169 @@
+/*
+ * The files of a service directory that supervise reads (down, down-signal,
+ * timeout-kill, timeout-finish, restart-delay-max, notification-fd, killpg)
+ * and those it writes in supervise/ (status, pid, stat), each replaced
+ * atomically. A configuration file with a bad value is reported and its
+ * default used: a broken service directory never stops supervise.
+ * See servicedir(5).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/err.h"
+#include "../lib/fmt.h"
+#include "../lib/io.h"
+#include "../lib/status.h"
+#include "supervise.h"
+
+static const struct {
+	const char *name;
+	int sig;
+} signames[] = {
+	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
+	{ "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+	{ "ALRM", SIGALRM }, { "TERM", SIGTERM }, { "CONT", SIGCONT },
+	{ "STOP", SIGSTOP }, { "WINCH", SIGWINCH }, { "ABRT", SIGABRT }
+};
+
+int
+files_exists(const char *name)
+{
+	struct stat st;
+
+	return stat(name, &st) == 0;
+}
+
+/*
+ * Reads the first line of a small configuration file, without trailing
+ * white space. Returns 1 with the line in buf, 0 when the file does not
+ * exist, -1 when it cannot be read (reported).
+ */
+static int
+firstline(const char *name, char *buf, size_t size)
+{
+	ssize_t r;
+	size_t len;
+	char *nl;
+
+	r = io_readfile(AT_FDCWD, name, buf, size - 1);
+	if (r == -1) {
+		if (errno == ENOENT)
+			return 0;
+		err_warnsys("unable to read ", sv.dir, "/", name, (char *)0);
+		return -1;
+	}
+	buf[r] = '\0';
+	nl = memchr(buf, '\n', (size_t)r);
+	if (nl != NULL)
+		*nl = '\0';
+	len = strlen(buf);
+	while (len > 0 && (buf[len - 1] == ' ' || buf[len - 1] == '\t' ||
+	    buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	return 1;
+}
+
+/* The signal named in down-signal ("TERM", "SIGTERM" or "15"), or TERM. */
+int
+files_downsignal(void)
+{
+	char buf[32];
+	const char *s = buf;
+	unsigned long long u;
+	size_t i;
+
+	if (firstline("down-signal", buf, sizeof(buf)) != 1)
+		return SIGTERM;
+	if (strncmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (i = 0; i < sizeof(signames) / sizeof(signames[0]); i++)
+		if (strcmp(s, signames[i].name) == 0)
+			return signames[i].sig;
+	if (fmt_scanu(s, 64, &u) == 0 && u > 0)
+		return (int)u;
+	err_warn("invalid ", sv.dir, "/down-signal: ", buf,
+	    ": using TERM", (char *)0);
+	return SIGTERM;
+}
+
+/* A millisecond count from the file name, or def when it is absent/bad. */
+int64_t
+files_ms(const char *name, int64_t def)
+{
+	char buf[32];
+	unsigned long long u;
+
+	if (firstline(name, buf, sizeof(buf)) != 1)
+		return def;
+	if (fmt_scanu(buf, (unsigned long long)1 << 40, &u) == 0)
+		return (int64_t)u;
+	err_warn("invalid ", sv.dir, "/", name, ": ", buf, (char *)0);
+	return def;
+}
+
+/* The descriptor named in notification-fd, or -1 (none or invalid). */
+int
+files_notifyfd(void)
+{
+	char buf[32];
+	unsigned long long u;
+
+	if (firstline("notification-fd", buf, sizeof(buf)) != 1)
+		return -1;
+	if (fmt_scanu(buf, 1023, &u) == 0 && u > 2)
+		return (int)u;
+	err_warn("invalid ", sv.dir, "/notification-fd: ", buf,
+	    ": must be a number from 3 to 1023; readiness not tracked",
+	    (char *)0);
+	return -1;
+}
+
+/*
+ * Writes status, pid and stat. A failure (a full disk) is reported and
+ * supervise carries on; the next change writes them again.
+ */
+void
+files_announce(void)
+{
+	static const char *words[] = { "down\n", "run\n", "finish\n" };
+	struct status st;
+	char buf[STATUS_SIZE], pid[FMT_ULONG + 1];
+	size_t len = 0;
+
+	memset(&st, 0, sizeof(st));
+	st.stamp = sv.stamp;
+	st.pid = sv.state == SV_RUN ? (uint32_t)sv.pid : 0;
+	st.paused = sv.paused && sv.state == SV_RUN;
+	st.want = sv.want;
+	sv.normallyup = !files_exists("down");
+	st.flags = (sv.ready ? STATUS_READY : 0) |
+	    (sv.normallyup ? STATUS_NORMALLYUP : 0) |
+	    (sv.state == SV_FINISH ? STATUS_FINISH : 0) |
+	    (sv.exitreq ? STATUS_EXITREQ : 0) |
+	    (sv.exited ? STATUS_EXITED : 0);
+	if (sv.ready)
+		st.ready = sv.readyat;
+	st.wstatus = sv.wstatus;
+	st.starts = sv.starts;
+	status_pack(buf, &st);
+	if (io_replace(AT_FDCWD, "supervise/status", buf, sizeof(buf),
+	    0644) == -1)
+		err_warnsys("unable to write ", sv.dir, "/supervise/status",
+		    (char *)0);
+	if (st.pid != 0) {
+		len = fmt_ulong(pid, st.pid);
+		pid[len++] = '\n';
+	}
+	if (io_replace(AT_FDCWD, "supervise/pid", pid, len, 0644) == -1)
+		err_warnsys("unable to write ", sv.dir, "/supervise/pid",
+		    (char *)0);
+	if (io_replace(AT_FDCWD, "supervise/stat", words[sv.state],
+	    strlen(words[sv.state]), 0644) == -1)
+		err_warnsys("unable to write ", sv.dir, "/supervise/stat",
+		    (char *)0);
+}

@@ -1,0 +1,368 @@
+/*
+ * supervise's state machine: a service is down, running ./run, or running
+ * ./finish. Starts are throttled by a deadline (never a sleep), so commands
+ * are answered at once at every moment; see supervise(8) for the rules.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/err.h"
+#include "../lib/fmt.h"
+#include "../lib/io.h"
+#include "../lib/sig.h"
+#include "supervise.h"
+
+#define THROTTLE 1000		/* ms between two starts of ./run */
+#define FINISH_TIMEOUT 5000	/* default timeout-finish, ms */
+
+extern char **environ;
+
+enum { SPAWN_NOFORK = -1, SPAWN_NOEXEC = -2 };
+
+/*
+ * Forks and execs argv[0]. A close-on-exec pipe tells whether the exec
+ * worked, so a missing or non-executable program is a failed start, not a
+ * run that exited 111. nfd >= 0 asks for the descriptor nwfd as nfd in the
+ * child. Returns the pid, SPAWN_NOFORK or SPAWN_NOEXEC (errno set).
+ */
+static pid_t
+spawn(char *const *argv, int nfd, int nwfd)
+{
+	int syncp[2], e;
+	pid_t pid;
+	ssize_t r;
+
+	if (pipe2(syncp, O_CLOEXEC) == -1)
+		return SPAWN_NOFORK;
+	pid = fork();
+	if (pid == -1) {
+		e = errno;
+		close(syncp[0]);
+		close(syncp[1]);
+		errno = e;
+		return SPAWN_NOFORK;
+	}
+	if (pid == 0) {
+		close(syncp[0]);
+		sig_restore();
+		if (sv.killpg)
+			setsid();
+		if (nfd >= 0) {
+			if (nwfd == nfd)
+				fcntl(nfd, F_SETFD, 0);
+			else
+				dup2(nwfd, nfd);
+		}
+		execve(argv[0], argv, environ);
+		e = errno;
+		(void)!write(syncp[1], &e, sizeof(e));
+		_exit(EXIT_TEMP);
+	}
+	close(syncp[1]);
+	r = io_read(syncp[0], &e, sizeof(e));
+	close(syncp[0]);
+	if (r == (ssize_t)sizeof(e)) {
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		errno = e;
+		return SPAWN_NOEXEC;
+	}
+	return pid;
+}
+
+static void
+sendsig(pid_t pid, int sig)
+{
+	if (pid > 0)
+		kill(sv.killpg ? -pid : pid, sig);
+}
+
+static void
+start(void)
+{
+	static char run[] = "./run";
+	char *argv[] = { run, NULL };
+	int n, p[2] = { -1, -1 };
+	pid_t pid;
+
+	sv.startat = -1;
+	sv.laststart = mono_ms();
+	sv.killpg = files_exists("killpg");
+	n = files_notifyfd();
+	if (n != -1 && pipe2(p, O_CLOEXEC) == -1) {
+		err_warnsys("unable to create the notification pipe for ",
+		    sv.dir, (char *)0);
+		n = -1;
+	}
+	pid = spawn(argv, n, p[1]);
+	if (p[1] != -1)
+		close(p[1]);
+	if (pid < 0) {
+		if (pid == SPAWN_NOFORK)
+			err_warnsys("unable to fork for ", sv.dir, (char *)0);
+		else
+			err_warnsys("unable to start ", sv.dir, "/run",
+			    (char *)0);
+		if (p[0] != -1)
+			close(p[0]);
+		/* Try again on the throttle, whatever is wanted meanwhile. */
+		sv.startat = sv.laststart + sv.delay;
+		return;
+	}
+	sv.state = SV_RUN;
+	sv.pid = pid;
+	sv.starts++;
+	sv.paused = 0;
+	tai_now(&sv.stamp);
+	if (n != -1) {
+		io_nonblock(p[0]);
+		sv.notifyfd = p[0];
+		sv.ready = 0;
+	} else {
+		sv.ready = 1;
+		sv.readyat = sv.stamp;
+	}
+	files_announce();
+}
+
+/* Schedules a start of ./run, honouring the throttle, when down. */
+void
+sv_want_start(void)
+{
+	int64_t at;
+
+	if (sv.state != SV_DOWN || sv.startat != -1)
+		return;
+	at = sv.laststart + sv.delay;
+	sv.startat = at;
+	if (at <= mono_ms())
+		start();
+}
+
+/*
+ * restart-delay-max: a run shorter than 1 s doubles the delay up to the
+ * cap, a run longer than the cap resets it, one in between keeps it.
+ */
+static void
+backoff(int64_t ran)
+{
+	int64_t cap = files_ms("restart-delay-max", 0);
+
+	if (cap <= THROTTLE)
+		sv.delay = THROTTLE;
+	else if (ran < THROTTLE)
+		sv.delay = sv.delay * 2 > cap ? cap : sv.delay * 2;
+	else if (ran > cap)
+		sv.delay = THROTTLE;
+}
+
+void
+sv_maybe_exit(void)
+{
+	if (sv.exitreq && sv.state == SV_DOWN)
+		_exit(0);
+}
+
+static void
+down_done(void)
+{
+	sv.state = SV_DOWN;
+	files_announce();
+	sv_maybe_exit();
+	if (sv.want == 'u')
+		sv_want_start();
+}
+
+static void
+run_exited(int ws)
+{
+	static char finish[] = "./finish";
+	char code[FMT_ULONG], sig[FMT_ULONG];
+	char *argv[] = { finish, code, sig, NULL };
+	int64_t now = mono_ms();
+	pid_t pid;
+
+	sv.wstatus = (uint32_t)ws;
+	sv.exited = 1;
+	sv.pid = 0;
+	sv.ready = 0;
+	sv.paused = 0;
+	sv.killat = -1;
+	tai_now(&sv.stamp);
+	if (sv.notifyfd != -1) {
+		close(sv.notifyfd);
+		sv.notifyfd = -1;
+	}
+	backoff(now - sv.laststart);
+	if (!files_exists("finish")) {
+		down_done();
+		return;
+	}
+	code[fmt_ulong(code, WIFEXITED(ws) ? WEXITSTATUS(ws) : 256)] = '\0';
+	sig[fmt_ulong(sig, WIFSIGNALED(ws) ? WTERMSIG(ws) : 0)] = '\0';
+	pid = spawn(argv, -1, -1);
+	if (pid < 0) {
+		err_warnsys(pid == SPAWN_NOFORK ? "unable to fork for " :
+		    "unable to start ", sv.dir,
+		    pid == SPAWN_NOFORK ? "" : "/finish", (char *)0);
+		down_done();
+		return;
+	}
+	sv.state = SV_FINISH;
+	sv.fpid = pid;
+	sv.finishat = now + files_ms("timeout-finish", FINISH_TIMEOUT);
+	files_announce();
+}
+
+static void
+finish_exited(int ws)
+{
+	sv.fpid = 0;
+	sv.finishat = -1;
+	/* As in s6: finish exiting 125 means "do not restart". */
+	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 125)
+		sv.want = 'd';
+	down_done();
+}
+
+void
+sv_reap(void)
+{
+	pid_t pid;
+	int ws;
+
+	for (;;) {
+		pid = waitpid(-1, &ws, WNOHANG);
+		if (pid <= 0) {
+			if (pid == -1 && errno == EINTR)
+				continue;
+			return;
+		}
+		if (sv.state == SV_RUN && pid == sv.pid)
+			run_exited(ws);
+		else if (sv.state == SV_FINISH && pid == sv.fpid)
+			finish_exited(ws);
+	}
+}
+
+static void
+down_signal(void)
+{
+	int64_t tk;
+
+	sendsig(sv.pid, files_downsignal());
+	sendsig(sv.pid, SIGCONT);
+	sv.paused = 0;
+	tk = files_ms("timeout-kill", 0);
+	if (tk > 0 && sv.killat == -1)
+		sv.killat = mono_ms() + tk;
+}
+
+static int
+letter_signal(char c)
+{
+	static const char letters[] = "pchaitkq12y";
+	static const int sigs[] = { SIGSTOP, SIGCONT, SIGHUP, SIGALRM, SIGINT,
+	    SIGTERM, SIGKILL, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+	const char *p = memchr(letters, c, sizeof(letters) - 1);
+
+	return p ? sigs[p - letters] : 0;
+}
+
+void
+sv_command(char c)
+{
+	int sig;
+
+	switch (c) {
+	case 'u':
+		sv.want = 'u';
+		sv_want_start();
+		break;
+	case 'o':
+		sv.want = 0;
+		sv_want_start();
+		break;
+	case 'd':
+		sv.want = 'd';
+		sv.startat = -1;
+		if (sv.state == SV_RUN)
+			down_signal();
+		break;
+	case 'x':
+		sv.exitreq = 1;
+		break;
+	default:
+		sig = letter_signal(c);
+		if (sig == 0)
+			return;
+		if (sv.state == SV_RUN) {
+			sendsig(sv.pid, sig);
+			if (c == 'p')
+				sv.paused = 1;
+			else if (c == 'c')
+				sv.paused = 0;
+		}
+		break;
+	}
+	files_announce();
+	sv_maybe_exit();
+}
+
+void
+sv_timers(int64_t now)
+{
+	if (sv.startat != -1 && now >= sv.startat && sv.state == SV_DOWN)
+		start();
+	if (sv.killat != -1 && now >= sv.killat) {
+		sv.killat = -1;
+		if (sv.state == SV_RUN)
+			sendsig(sv.pid, SIGKILL);
+	}
+	if (sv.finishat != -1 && now >= sv.finishat) {
+		sv.finishat = -1;
+		if (sv.state == SV_FINISH)
+			sendsig(sv.fpid, SIGKILL);
+	}
+}
+
+int64_t
+sv_next_deadline(void)
+{
+	int64_t d = -1;
+
+	if (sv.startat != -1)
+		d = sv.startat;
+	if (sv.killat != -1 && (d == -1 || sv.killat < d))
+		d = sv.killat;
+	if (sv.finishat != -1 && (d == -1 || sv.finishat < d))
+		d = sv.finishat;
+	return d;
+}
+
+/* The service wrote to its notification fd: ready at the first newline. */
+void
+sv_notified(void)
+{
+	char buf[512];
+	ssize_t r;
+
+	r = io_read(sv.notifyfd, buf, sizeof(buf));
+	if (r == -1 && errno == EAGAIN)
+		return;
+	if (r > 0 && memchr(buf, '\n', (size_t)r) == NULL)
+		return;
+	if (r > 0) {
+		sv.ready = 1;
+		tai_now(&sv.readyat);
+		files_announce();
+	}
+	close(sv.notifyfd);
+	sv.notifyfd = -1;
+}

@@ -1,0 +1,357 @@
+#!/usr/bin/env bats
+# supervise(8): runs DIR/run, restarts it, answers commands on the control
+# FIFO and keeps supervise/status, pid and stat up to date.
+
+load helpers
+
+# byte OFFSET DIR: one byte of the status file, as a decimal number.
+byte() { od -An -tu1 -j"$1" -N1 "$2/supervise/status" | tr -d ' '; }
+# u32 OFFSET DIR: a little-endian 32-bit field of the status file.
+u32() { od -An -tu4 -j"$1" -N4 --endian=little "$2/supervise/status" | tr -d ' '; }
+starts() { u32 36 "$1"; }
+flags() { byte 19 "$1"; }
+want() { byte 17 "$1"; }
+lines() { [ "$(wc -l <"$1" 2>/dev/null)" -ge "$2" ]; }
+supervise_bg() { start_bg supervise "$@" 2>>"$T/err"; }
+
+@test "supervise: no operand is a usage error (100)" {
+	run --separate-stderr supervise
+	[ "$status" -eq 100 ]
+	[ "$stderr" = "supervise: usage: supervise DIR" ]
+}
+
+@test "supervise: a missing directory is fatal (111) with the path" {
+	run --separate-stderr supervise nosuch
+	[ "$status" -eq 111 ]
+	[ "$stderr" = "supervise: fatal: unable to chdir to nosuch: file does not exist" ]
+}
+
+@test "supervise: starts ./run and writes status, pid, stat, FIFOs" {
+	mksv s 'echo $$ >ran; exec sleep 100'
+	supervise_bg s
+	wait_for has_pid s
+	wait_for test -s s/ran
+	[ "$(svpid s)" = "$(cat s/ran)" ]
+	[ "$(cat s/supervise/stat)" = run ]
+	[ "$(stat -c %s s/supervise/status)" -eq 40 ]
+	[ "$(stat -c %a s/supervise)" = 700 ]
+	[ "$(stat -c %a:%F s/supervise/control)" = "600:fifo" ]
+	[ "$(stat -c %a:%F s/supervise/ok)" = "600:fifo" ]
+	[ "$(u32 12 s)" = "$(cat s/ran)" ]
+	[ "$(want s)" = 117 ]		# 'u'
+	[ "$(byte 18 s)" = 1 ]		# extension version
+	[ $(( $(flags s) & 3 )) -eq 3 ]	# ready, normally up
+	[ "$(starts s)" = 1 ]
+}
+
+@test "supervise: the service runs in DIR with default signals and no extra fds" {
+	mksv s 'pwd >cwd; grep -E "^Sig(Blk|Ign)" /proc/self/status >sigs
+		ls /proc/self/fd >fds.new; mv fds.new fds; exec sleep 100'
+	start_bg closefds supervise s
+	wait_for test -s s/fds
+	[ "$(cat s/cwd)" = "$T/s" ]
+	cat s/sigs
+	[ "$(cat s/sigs)" = "$(printf 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000')" ]
+	# ls itself opens one descriptor for the directory it lists.
+	[ "$(grep -cvxE '[012]' s/fds)" -le 1 ]
+}
+
+@test "supervise: a second supervise on the same directory exits 111 at once" {
+	mksv s 'exec sleep 100'
+	supervise_bg s
+	wait_for has_pid s
+	run --separate-stderr timeout 5 supervise s
+	[ "$status" -eq 111 ]
+	[ "$stderr" = "supervise: fatal: unable to acquire s/supervise/lock: temporary failure" ]
+	alive "$LAST_PID"
+}
+
+@test "supervise: a dead service is restarted, at most once a second" {
+	mksv s 'date +%s%N >>starts; exit 1'
+	supervise_bg s
+	wait_for lines s/starts 3
+	run awk 'NR > 1 { if ($1 - prev < 950000000) bad = 1 } { prev = $1 }
+		END { exit bad }' s/starts
+	[ "$status" -eq 0 ]
+	[ "$(starts s)" -ge 3 ]
+}
+
+@test "supervise: with a down file the service is not started until svc -u" {
+	mksv s 'echo up >ran; exec sleep 100'
+	touch s/down
+	supervise_bg s
+	wait_for test -p s/supervise/ok
+	wait_for stat_is s down
+	[ ! -e s/ran ]
+	[ "$(want s)" = 100 ]		# 'd'
+	[ $(( $(flags s) & 2 )) -eq 0 ]	# normally down
+	echo u >s/supervise/control
+	wait_for has_pid s
+}
+
+@test "supervise: finish gets the exit code and signal of run" {
+	mksv s 'exit 3'
+	printf '#!/bin/sh\necho "$1 $2" >>fin\nexit 125\n' >s/finish
+	chmod +x s/finish
+	supervise_bg s
+	wait_for test -s s/fin
+	[ "$(cat s/fin)" = "3 0" ]
+}
+
+@test "supervise: finish gets 256 and the signal number for a killed run" {
+	mksv s 'echo $$ >pid.txt; exec sleep 100'
+	printf '#!/bin/sh\necho "$1 $2" >>fin\nexit 125\n' >s/finish
+	chmod +x s/finish
+	supervise_bg s
+	wait_for test -s s/pid.txt
+	kill -KILL "$(cat s/pid.txt)"
+	wait_for test -s s/fin
+	[ "$(cat s/fin)" = "256 9" ]
+}
+
+@test "supervise: finish exiting 125 means the service is not restarted" {
+	mksv s 'echo x >>runs; exit 0'
+	printf '#!/bin/sh\nexit 125\n' >s/finish
+	chmod +x s/finish
+	supervise_bg s
+	wait_for stat_is s down
+	wait_for eval '[ "$(want s)" = 100 ]'
+	[ "$(starts s)" = 1 ]
+	[ "$(wc -l <s/runs)" -eq 1 ]
+	[ $(( $(flags s) & 16 )) -eq 16 ]	# has exited
+	[ "$(u32 32 s)" = 0 ]			# wait status: exit 0
+}
+
+@test "supervise: a finish still running after timeout-finish is killed" {
+	mksv s 'exit 0'
+	printf '#!/bin/sh\necho $$ >fpid\nexec sleep 100\n' >s/finish
+	chmod +x s/finish
+	echo 300 >s/timeout-finish
+	supervise_bg s
+	wait_for test -s s/fpid
+	wait_for stat_is s finish
+	wait_gone "$(cat s/fpid)" 5
+	# and the service is started again after it
+	wait_for -t 5 eval '[ "$(starts s)" -ge 2 ]'
+}
+
+@test "supervise: commands are answered at once while finish runs" {
+	mksv s 'exit 0'
+	printf '#!/bin/sh\nexec sleep 100\n' >s/finish
+	chmod +x s/finish
+	supervise_bg s
+	wait_for stat_is s finish
+	echo d >s/supervise/control
+	wait_for -t 2 eval '[ "$(want s)" = 100 ]'
+	[ "$(cat s/supervise/stat)" = finish ]
+	[ $(( $(flags s) & 4 )) -eq 4 ]
+}
+
+@test "supervise: commands are answered at once during the restart throttle" {
+	mksv s 'exit 1'
+	echo 60000 >s/restart-delay-max
+	supervise_bg s
+	# After two quick deaths the delay is 2 s, then 4 s: plenty of time.
+	wait_for -t 5 eval '[ "$(starts s)" -ge 2 ]'
+	wait_for stat_is s down
+	echo dx >s/supervise/control
+	wait_gone "$LAST_PID" 2
+}
+
+@test "supervise: restart-delay-max doubles the delay of a crashing service" {
+	mksv s 'date +%s%N >>starts; exit 1'
+	echo 8000 >s/restart-delay-max
+	supervise_bg s
+	wait_for -t 15 lines s/starts 4
+	run awk 'NR > 1 { d[NR] = ($1 - prev) / 1e6 } { prev = $1 }
+		END { exit !(d[2] >= 950 && d[3] >= 1950 && d[4] >= 3950) }' s/starts
+	[ "$status" -eq 0 ]
+}
+
+@test "supervise: svc -d sends down-signal instead of TERM, then CONT" {
+	mksv s "exec $HELPERS/sigecho"
+	echo HUP >s/down-signal
+	supervise_bg s
+	wait_for test -s s/sigecho.pid
+	echo d >s/supervise/control
+	wait_for grep -q 'caught HUP' s/caught
+	wait_for grep -q 'caught CONT' s/caught
+	! grep -q 'caught TERM' s/caught
+}
+
+@test "supervise: timeout-kill sends KILL to a service that ignores TERM" {
+	mksv s 'trap "" TERM; echo $$ >p; while :; do sleep 1; done'
+	echo 300 >s/timeout-kill
+	supervise_bg s
+	wait_for test -s s/p
+	echo d >s/supervise/control
+	wait_gone "$(cat s/p)" 5
+	wait_for stat_is s down
+	[ "$(u32 32 s)" = 9 ]		# killed by SIGKILL
+}
+
+@test "supervise: with killpg, svc -d reaches the service's children" {
+	mksv s 'sleep 100 & echo $! >child; exec sleep 100'
+	touch s/killpg
+	supervise_bg s
+	wait_for test -s s/child
+	echo d >s/supervise/control
+	wait_gone "$(cat s/child)" 5
+}
+
+@test "supervise: each signal letter reaches the service" {
+	mksv s "exec $HELPERS/sigecho"
+	supervise_bg s
+	wait_for test -s s/sigecho.pid
+	for l in h:HUP a:ALRM i:INT q:QUIT 1:USR1 2:USR2 y:WINCH c:CONT; do
+		printf %s "${l%%:*}" >s/supervise/control
+		wait_for grep -q "caught ${l#*:}" s/caught
+	done
+	printf p >s/supervise/control
+	wait_for eval "[ \"\$(awk '{print \$3}' /proc/$(cat s/sigecho.pid)/stat)\" = T ]"
+	[ "$(byte 16 s)" = 1 ]
+	printf c >s/supervise/control
+	wait_for test "$(byte 16 s)" = 0
+	printf t >s/supervise/control
+	wait_for grep -q 'caught TERM' s/caught
+	old=$(cat s/sigecho.pid)
+	rm s/sigecho.pid
+	printf k >s/supervise/control
+	wait_gone "$old"
+	wait_for -t 5 test -s s/sigecho.pid	# restarted: wanted up
+}
+
+@test "supervise: svc -o runs the service once" {
+	mksv s 'echo x >>runs; sleep 0.2; exit 0'
+	touch s/down
+	supervise_bg s
+	wait_for test -p s/supervise/ok
+	echo o >s/supervise/control
+	wait_for test -s s/runs
+	wait_for stat_is s down
+	[ "$(want s)" = 0 ]
+	[ "$(wc -l <s/runs)" -eq 1 ]
+	[ "$(starts s)" = 1 ]
+}
+
+@test "supervise: x makes supervise exit once the service is down" {
+	mksv s 'exec sleep 100'
+	supervise_bg s
+	wait_for has_pid s
+	pid=$(svpid s)
+	echo x >s/supervise/control
+	alive "$LAST_PID"
+	echo d >s/supervise/control
+	wait_gone "$LAST_PID"
+	! alive "$pid"
+	[ "$(cat s/supervise/stat)" = down ]
+}
+
+@test "supervise: SIGTERM brings the service down, runs finish, exits 0" {
+	mksv s 'exec sleep 100'
+	printf '#!/bin/sh\necho finished >fin\n' >s/finish
+	chmod +x s/finish
+	supervise_bg s
+	wait_for has_pid s
+	pid=$(svpid s)
+	kill -TERM "$LAST_PID"
+	wait "$LAST_PID"
+	[ "$?" -eq 0 ]
+	! alive "$pid"
+	[ "$(cat s/fin)" = finished ]
+}
+
+@test "supervise: a missing run is reported and retried, never fatal" {
+	mkdir s
+	supervise_bg s
+	wait_for -t 5 eval '[ "$(grep -c "unable to start s/run: file does not exist" err)" -ge 2 ]'
+	alive "$LAST_PID"
+	[ "$(cat s/supervise/stat)" = down ]
+	mksv s 'exec sleep 100'
+	wait_for -t 5 has_pid s
+}
+
+@test "supervise: a run that is not executable or a directory is retried" {
+	mkdir -p s/run
+	supervise_bg s
+	wait_for grep -q "unable to start s/run: permission denied\|unable to start s/run: access denied" err
+	rmdir s/run
+	printf '#!/bin/sh\nexec sleep 100\n' >s/run
+	wait_for -t 5 grep -c "unable to start s/run: access denied" err
+	chmod +x s/run
+	wait_for -t 5 has_pid s
+	alive "$LAST_PID"
+}
+
+@test "supervise: a dangling supervise symlink gets its target created" {
+	mksv s 'exec sleep 100'
+	ln -s "$T/run/state/s" s/supervise
+	supervise_bg s
+	wait_for has_pid s
+	[ -d run/state/s ]
+	[ -p run/state/s/control ]
+	[ "$(stat -c %a run/state/s)" = 700 ]
+}
+
+@test "supervise: notification-fd: ready only once the service says so" {
+	mksv s 'read x <go; echo >&5; exec sleep 100'
+	echo 5 >s/notification-fd
+	mkfifo s/go
+	supervise_bg s
+	wait_for has_pid s
+	[ $(( $(flags s) & 1 )) -eq 0 ]
+	[ "$(u32 20 s)" = 0 ]
+	echo go >s/go
+	wait_for eval '[ $(( $(flags s) & 1 )) -eq 1 ]'
+	[ "$(u32 20 s)" != 0 ]
+}
+
+@test "supervise: a bad notification-fd is reported and ignored" {
+	mksv s 'exec sleep 100'
+	echo 1 >s/notification-fd
+	supervise_bg s
+	wait_for has_pid s
+	grep -q "invalid s/notification-fd: 1" err
+	[ $(( $(flags s) & 1 )) -eq 1 ]
+}
+
+@test "supervise: 10,000 random bytes in control do not stop it" {
+	mksv s 'exec sleep 100'
+	supervise_bg s
+	wait_for has_pid s
+	# Without x (which would rightly make it exit once down).
+	head -c 20000 /dev/urandom | tr -d x | head -c 10000 >junk
+	cat junk >s/supervise/control
+	echo du >s/supervise/control
+	alive "$LAST_PID"
+	wait_for -t 5 has_pid s
+	echo d >s/supervise/control
+	wait_for stat_is s down
+	alive "$LAST_PID"
+}
+
+@test "supervise: idle, it makes no system calls" {
+	mksv s 'exec sleep 100'
+	supervise_bg s
+	wait_for has_pid s
+	sw() { awk '/^voluntary_ctxt_switches/ { print $2 }' /proc/$LAST_PID/status; }
+	sleep 1.5	# let the throttle deadline of the start pass
+	before=$(sw)
+	sleep 2		# an observation window, not a synchronisation
+	[ "$(sw)" = "$before" ]
+}
+
+@test "supervise: a service left behind by a killed supervise is stopped first" {
+	mksv s 'echo $$ >>pids; exec sleep 100'
+	supervise_bg s
+	wait_for test -s s/pids
+	old=$(cat s/pids)
+	kill -KILL "$LAST_PID"
+	wait_gone "$LAST_PID"
+	alive "$old"
+	supervise_bg s
+	wait_for eval '[ "$(wc -l <s/pids)" -eq 2 ]'
+	! alive "$old"
+	grep -q "supervise: warning: stopping pid $old, left running in s by a previous supervise" err
+	[ "$(svpid s)" = "$(tail -n 1 s/pids)" ]
+}
