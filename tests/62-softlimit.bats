@@ -129,3 +129,11 @@ needs_proc() {
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "${lines[1]}" ]
 }
+
+@test "softlimit: the man page's run script limits a daemon run as nobody" {
+	require_root
+	needs_proc
+	run --separate-stderr setuidgid nobody softlimit -m 50000000 cat /proc/self/limits
+	[ "$status" -eq 0 ]
+	[ "$(lim 'Max data size')" = 50000000 ]
+}

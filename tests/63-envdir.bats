@@ -152,3 +152,12 @@ b
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "${lines[1]}" ]
 }
+
+@test "envdir: the man page example sets V and removes GONE" {
+	mkdir env
+	echo 'from envdir' >env/V
+	: >env/GONE
+	run --separate-stderr env GONE=x envdir env sh -c 'echo "$V ${GONE-unset}"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "from envdir unset" ]
+}

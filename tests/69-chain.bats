@@ -12,6 +12,9 @@ REPORT='echo "V=$V"; id -u; id -G; ulimit -n; cut -d" " -f1,4,5,6 /proc/$$/stat'
 # field N: the Nth word of the last line of out (the /proc/PID/stat line).
 field() { tail -n 1 out | cut -d' ' -f"$1"; }
 
+# outlines N: out has at least N lines.
+outlines() { [ "$(wc -l <out)" -ge "$1" ]; }
+
 mkchain() {
 	mkdir -p "$1/env"
 	echo 'from envdir  ' >"$1/env/V"
@@ -46,7 +49,7 @@ $(id -g nobody)
 	    pgrphack sh -c '$REPORT; exec sleep 100'"
 	start_bg supervise s >out 2>err
 	wait_for has_pid s
-	wait_for test "$(wc -l <out)" -ge 5
+	wait_for outlines 5
 	[ "$(sed -n 1,4p out)" = "V=from envdir
 $(id -u nobody)
 $(id -g nobody)
