@@ -149,6 +149,9 @@ run_processor(struct logdir *d)
 	int fd[4], i;
 
 	sig_restore();
+	if (fchdir(d->dirfd) == -1)
+		err_diesys(EXIT_TEMP, "unable to switch to ", d->name,
+		    (char *)0);
 	/* Every file lands above 5 first, so that no dup2 clobbers one. */
 	fd[0] = openat(d->dirfd, "previous", O_RDONLY | O_CLOEXEC);
 	fd[1] = openat(d->dirfd, "processed", O_WRONLY | O_CREAT | O_TRUNC |
@@ -163,8 +166,7 @@ run_processor(struct logdir *d)
 		fd[i] = fcntl(fd[i], F_DUPFD_CLOEXEC, 6);
 	}
 	if (child_fd(fd[0], 0) == -1 || child_fd(fd[1], 1) == -1 ||
-	    child_fd(fd[2], 4) == -1 || child_fd(fd[3], 5) == -1 ||
-	    fchdir(d->dirfd) == -1)
+	    child_fd(fd[2], 4) == -1 || child_fd(fd[3], 5) == -1)
 		err_diesys(EXIT_TEMP, "unable to set up ", d->processor,
 		    (char *)0);
 	execl("/bin/sh", "sh", "-c", d->processor, (char *)0);

@@ -25,6 +25,7 @@
 
 #define USAGE "multilog script"
 #define ALERT_MAX 200	/* bytes of a line that e prints */
+#define ML_READ 1024	/* daemontools' read size */
 #define STATUS_SIZE 1001	/* an =file is padded with newlines to this */
 
 enum state {
@@ -41,7 +42,10 @@ static struct {
 	int term;
 	char line[ML_LINE];
 	size_t linelen;
-	char in[1024];		/* daemontools' read size */
+	int peeking;		/* stdin is a pipe we can peek at */
+	size_t pending;		/* bytes seen in the pipe, not consumed */
+	size_t lineoff;		/* where in in[] the current line starts */
+	char in[ML_LINE + ML_READ];
 } ml;
 
 /* The stamp for lines starting in what was just read. */
@@ -177,6 +181,7 @@ feed(const char *s, size_t n)
 
 	while (n > 0) {
 		if (ml.state == LINE_START) {
+			ml.lineoff = (size_t)(s - ml.in);
 			memcpy(ml.line, ml.stamp, ml.stamplen);
 			ml.linelen = ml.stamplen;
 			ml.state = LINE_HEAD;
@@ -230,12 +235,11 @@ signals(void)
 }
 
 /*
- * Waits for input or a signal, then reads: 1024 bytes, or a single one
- * when a TERM asks us to stop at the end of the current line, so that
- * stdin is left at the first byte we did not process.
+ * Waits until stdin is readable or it is time to exit (returns 0): at a
+ * line boundary after a TERM.
  */
-static ssize_t
-input(int sigfd)
+static int
+wait_input(int sigfd)
 {
 	struct pollfd p[2];
 
@@ -251,17 +255,81 @@ input(int sigfd)
 				continue;
 			err_diesys(EXIT_TEMP, "unable to poll", (char *)0);
 		}
-		if (p[1].revents != 0)
-			continue;
-		if (p[0].revents != 0)
-			return io_read(0, ml.in, ml.term ? 1 : sizeof(ml.in));
+		if (p[1].revents == 0 && p[0].revents != 0)
+			return 1;
 	}
+}
+
+static void
+skip(size_t n)
+{
+	if (peek_skip(0, n) == -1)
+		err_diesys(EXIT_TEMP, "unable to read input", (char *)0);
+}
+
+/*
+ * One step the way daemontools reads: 1024 bytes, or a single one when a
+ * TERM asks us to stop at the end of the current line, so that stdin is
+ * left at the first byte we did not process.
+ */
+static ssize_t
+step_read(void)
+{
+	ssize_t r;
+
+	if (ml.pending > 0)
+		skip(ml.pending);
+	ml.pending = 0;
+	r = io_read(0, ml.in, ml.term ? 1 : ML_READ);
+	if (r > 0) {
+		if (ml.sc.stamp)
+			stamp_now();
+		feed(ml.in, (size_t)r);
+		flushall();
+	}
+	return r;
+}
+
+/*
+ * One step looking at the pipe first: the same bytes as a read would
+ * return are acted on and written out, and only then consumed, except the
+ * start of an unfinished line, which stays in the pipe (ml.pending) for
+ * the next step. A peek that shows nothing new falls back to step_read's
+ * way for that line, so that a writer pausing mid-line costs no spinning.
+ */
+static ssize_t
+step_peek(void)
+{
+	ssize_t r;
+	size_t keep;
+
+	r = peek(0, ml.in, ml.pending + ML_READ);
+	if (r == -1) {
+		ml.peeking = 0;
+		return 1;
+	}
+	if ((size_t)r <= ml.pending) {
+		if (r == 0)
+			return 0;
+		skip(ml.pending);
+		ml.pending = 0;
+		return 1;
+	}
+	if (ml.sc.stamp)
+		stamp_now();
+	ml.lineoff = 0;
+	feed(ml.in + ml.pending, (size_t)r - ml.pending);
+	flushall();
+	keep = ml.state == LINE_HEAD ? (size_t)r - ml.lineoff : 0;
+	skip((size_t)r - keep);
+	ml.pending = keep;
+	return 1;
 }
 
 int
 main(int argc, char **argv)
 {
-	ssize_t r;
+	ssize_t r = 0;
 	size_t i;
 	int sigfd, e;
 
@@ -274,12 +342,15 @@ main(int argc, char **argv)
 	    sig_catch(SIGALRM) == -1 || sig_ignore(SIGXFSZ) == -1)
 		err_diesys(EXIT_TEMP, "unable to set up signals", (char *)0);
 	script_open(&ml.sc);
+	ml.peeking = peek_open(0) == 0;
 
-	while ((r = input(sigfd)) > 0) {
-		if (ml.sc.stamp)
-			stamp_now();
-		feed(ml.in, (size_t)r);
-		flushall();
+	while (wait_input(sigfd)) {
+		if (ml.peeking && !ml.term)
+			r = step_peek();
+		else
+			r = step_read();
+		if (r <= 0)
+			break;
 	}
 	e = errno;
 	/* A partial last line gets its newline. */

@@ -6,6 +6,8 @@
 #ifndef MULTILOG_H
 #define MULTILOG_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 #define ML_LINE 1000	/* bytes of a line that patterns, e and = see */
@@ -56,6 +58,10 @@ struct script {
 
 void	script_parse(struct script *, int, char **);
 void	script_open(struct script *);
+
+int	peek_open(int);
+ssize_t	peek(int, char *, size_t);
+int	peek_skip(int, size_t);
 
 int	match(const char *, const char *, size_t);
 
