@@ -58,7 +58,7 @@ stamp_now(void)
 	char *s = ml.stamp;
 	long v[7];
 	int w[7] = { 4, 2, 2, 2, 2, 2, 9 };
-	const char sep[7] = "-T::.Z";
+	const char sep[7] = "--T::.";
 	int i, j;
 
 	if (ml.sc.stamp == 't') {
