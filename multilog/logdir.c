@@ -222,6 +222,7 @@ logdir_rotate(struct logdir *d)
 	while (renameat(d->dirfd, "current", d->dirfd, "previous") == -1)
 		logdir_pause("rename current to previous in ", d->name, "");
 	ld_current(d);
+	d->full = 0;
 	while (fchmodat(d->dirfd, "previous", 0744, 0) == -1)
 		logdir_pause("set mode of ", d->name, "previous");
 	if (d->processor == NULL) {
@@ -307,7 +308,7 @@ ld_write(struct logdir *d, const char *buf, size_t len)
 	const char *nl;
 	ssize_t w;
 
-	if (d->bytes >= d->size)
+	if (d->full || d->bytes >= d->size)
 		logdir_rotate(d);
 	if (len >= d->size - d->bytes)
 		len = d->size - d->bytes;
@@ -323,8 +324,9 @@ ld_write(struct logdir *d, const char *buf, size_t len)
 			logdir_pause("write to ", d->name, "current");
 	}
 	d->bytes += (unsigned long)w;
+	/* Rotated by the next write or logdir_settle, see there. */
 	if (d->bytes >= d->size - ML_SLACK && buf[w - 1] == '\n')
-		logdir_rotate(d);
+		d->full = 1;
 	return (size_t)w;
 }
 
@@ -385,11 +387,25 @@ logdir_putc(struct logdir *d, const char *s, size_t n)
 	}
 }
 
+/*
+ * Rotates a current that the last write filled. This is left until the
+ * lines just written are consumed from stdin (see peek.c): a SIGKILL
+ * during the fsyncs of a rotation must not find them both in the log and
+ * still in the pipe, which would log them twice.
+ */
+void
+logdir_settle(struct logdir *d)
+{
+	if (d->full)
+		logdir_rotate(d);
+}
+
 /* At the end of input: current safely on disk and marked clean (0744). */
 void
 logdir_close(struct logdir *d)
 {
 	logdir_flush(d);
+	logdir_settle(d);
 	while (fsync(d->cur) == -1)
 		logdir_pause("write to disk ", d->name, "current");
 	while (fchmod(d->cur, 0744) == -1)

@@ -216,6 +216,15 @@ flushall(void)
 		logdir_flush(&ml.sc.dir[i]);
 }
 
+static void
+settleall(void)
+{
+	size_t i;
+
+	for (i = 0; i < ml.sc.ndir; i++)
+		logdir_settle(&ml.sc.dir[i]);
+}
+
 /* Acts on pending signals; returns 1 when it is time to exit. */
 static int
 signals(void)
@@ -286,6 +295,7 @@ step_read(void)
 			stamp_now();
 		feed(ml.in, (size_t)r);
 		flushall();
+		settleall();
 	}
 	return r;
 }
@@ -323,6 +333,7 @@ step_peek(void)
 	keep = ml.state == LINE_HEAD ? (size_t)r - ml.lineoff : 0;
 	skip((size_t)r - keep);
 	ml.pending = keep;
+	settleall();
 	return 1;
 }
 

@@ -29,6 +29,7 @@ struct logdir {
 	int lockfd;
 	int cur;		/* current, open for appending */
 	int selected;
+	int full;		/* current is to be rotated */
 	size_t len;
 	char buf[ML_DIRBUF];
 };
@@ -70,6 +71,7 @@ void	logdir_put(struct logdir *, const char *, size_t);
 void	logdir_putc(struct logdir *, const char *, size_t);
 void	logdir_flush(struct logdir *);
 void	logdir_rotate(struct logdir *);
+void	logdir_settle(struct logdir *);
 void	logdir_close(struct logdir *);
 void	logdir_pause(const char *, const char *, const char *);
 
