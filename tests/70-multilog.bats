@@ -207,3 +207,17 @@ a${long:0:199}..." ]
 	multilog ./main <in
 	cmp in main/current
 }
+
+@test "multilog t s1000000 n20 ./main '-*' '+* error: *' ./errors: all lines, and errors apart" {
+	printf 'started\nerror: disk\nok\n' |
+	    multilog t s1000000 n20 ./main '-*' '+* error: *' ./errors
+	[ "$(cut -d ' ' -f 2- main/current)" = $'started\nerror: disk\nok' ]
+	[ "$(cut -d ' ' -f 2- errors/current)" = 'error: disk' ]
+}
+
+@test "multilog '!gzip' ./main: rotated files are compressed" {
+	seq -f 'line %g' 1000 >in
+	multilog s4096 '!gzip' ./main <in
+	[ "$(ls main | grep -c '^@.*\.s$')" -ge 2 ]
+	diff in <(for f in main/@*; do gzip -dc <"$f"; done; cat main/current)
+}
