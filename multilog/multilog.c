@@ -245,16 +245,22 @@ signals(void)
 
 /*
  * Waits until stdin is readable or it is time to exit (returns 0): at a
- * line boundary after a TERM.
+ * line boundary after a TERM. Signals are looked at again after poll
+ * returns, whatever it says: a handler that ran on the way out of poll
+ * must be acted on before the data that woke us up, or an ALRM sent
+ * before a line would rotate after it.
  */
 static int
 wait_input(int sigfd)
 {
 	struct pollfd p[2];
+	int ready = 0;
 
 	for (;;) {
 		if (signals())
 			return 0;
+		if (ready)
+			return 1;
 		p[0].fd = 0;
 		p[0].events = POLLIN;
 		p[1].fd = sigfd;
@@ -264,8 +270,7 @@ wait_input(int sigfd)
 				continue;
 			err_diesys(EXIT_TEMP, "unable to poll", (char *)0);
 		}
-		if (p[1].revents == 0 && p[0].revents != 0)
-			return 1;
+		ready = p[0].revents != 0;
 	}
 }
 

@@ -41,7 +41,7 @@ lines() { cat "$1"/@* "$1"/current 2>/dev/null | wc -l; }
 	bg_from in multilog t ./main
 	pid=$LAST_PID
 	printf 'a\nb\nc\n' >&5
-	wait_for has main/current "$(tail -n 1 main/current 2>/dev/null | grep ' c$')"
+	wait_for grep -q ' c$' main/current
 	kill -TERM "$pid"
 	wait_gone "$pid"
 	[ "$(cut -d ' ' -f 2 main/current | tr '\n' ' ')" = 'a b c ' ]
