@@ -97,6 +97,7 @@ lines() { cat "$1"/@* "$1"/current 2>/dev/null | wc -l; }
 }
 
 @test "multilog: a failing write pauses with a warning and loses nothing" {
+	command -v prlimit >/dev/null || skip "prlimit is not installed"
 	setup_pipe
 	# 4 blocks of 512 bytes; SIGXFSZ is ignored, so writes fail (EFBIG).
 	start_bg sh -c 'ulimit -S -f 4; exec multilog ./main <in 2>err'
