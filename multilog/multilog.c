@@ -1,0 +1,382 @@
+/*
+ * multilog: read lines on stdin and act on each as the script says: select
+ * or deselect by pattern, copy to stderr, keep in a status file, append to
+ * automatically rotated log directories. See multilog(8).
+ *
+ * Everything read is written out before the next read, so a SIGKILL can
+ * cost at most one read's worth of lines. Signals come through the
+ * self-pipe and are acted on between reads: ALRM rotates, TERM finishes the
+ * line being read (one byte at a time), flushes and exits.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/err.h"
+#include "../lib/io.h"
+#include "../lib/sig.h"
+#include "../lib/tai.h"
+#include "multilog.h"
+
+#define USAGE "multilog script"
+#define ALERT_MAX 200	/* bytes of a line that e prints */
+#define ML_READ 1024	/* daemontools' read size */
+#define STATUS_SIZE 1001	/* an =file is padded with newlines to this */
+
+enum state {
+	LINE_START,	/* nothing of the next line read yet */
+	LINE_HEAD,	/* filling line[] */
+	LINE_TAIL	/* line[] was acted on; copying the rest */
+};
+
+static struct {
+	struct script sc;
+	enum state state;
+	char stamp[40];		/* of the latest read, for t and T */
+	size_t stamplen;
+	int term;
+	char line[ML_LINE];
+	size_t linelen;
+	int peeking;		/* stdin is a pipe we can peek at */
+	size_t pending;		/* bytes seen in the pipe, not consumed */
+	size_t lineoff;		/* where in in[] the current line starts */
+	char in[ML_LINE + ML_READ];
+} ml;
+
+/* The stamp for lines starting in what was just read. */
+static void
+stamp_now(void)
+{
+	struct timespec ts;
+	struct tai t;
+	struct tm tm;
+	char *s = ml.stamp;
+	long v[7];
+	int w[7] = { 4, 2, 2, 2, 2, 2, 9 };
+	const char sep[7] = "--T::.";
+	int i, j;
+
+	if (ml.sc.stamp == 't') {
+		tai_now(&t);
+		ml.stamplen = tai_fmt(s, &t);
+		s[ml.stamplen++] = ' ';
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	v[0] = tm.tm_year + 1900L, v[1] = tm.tm_mon + 1, v[2] = tm.tm_mday;
+	v[3] = tm.tm_hour, v[4] = tm.tm_min, v[5] = tm.tm_sec;
+	v[6] = ts.tv_nsec;
+	for (i = 0; i < 7; i++) {
+		for (j = w[i] - 1; j >= 0; j--, v[i] /= 10)
+			s[j] = (char)('0' + v[i] % 10);
+		s += w[i];
+		*s++ = i < 6 ? sep[i] : 'Z';
+	}
+	*s++ = ' ';
+	ml.stamplen = (size_t)(s - ml.stamp);
+}
+
+static void
+alert(const char *line, size_t len)
+{
+	char buf[ALERT_MAX + 4];
+
+	if (len > ALERT_MAX) {
+		memcpy(buf, line, ALERT_MAX);
+		memcpy(buf + ALERT_MAX, "...\n", 4);
+		len = ALERT_MAX + 4;
+	} else {
+		memcpy(buf, line, len);
+		buf[len++] = '\n';
+	}
+	(void)io_writeall(2, buf, len);
+}
+
+static void
+status(const struct action *a, const char *line, size_t len)
+{
+	char buf[STATUS_SIZE];
+
+	memcpy(buf, line, len);
+	memset(buf + len, '\n', sizeof(buf) - len);
+	while (pwrite(a->fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf))
+		if (errno != EINTR)
+			logdir_pause("write to ", a->arg, "");
+}
+
+/* Runs the script on line[], the first 1000 bytes of a line. */
+static void
+act(void)
+{
+	struct action *a;
+	size_t i;
+	int sel = 1;
+
+	for (i = 0; i < ml.sc.nact; i++) {
+		a = &ml.sc.act[i];
+		switch (a->type) {
+		case ACT_SELECT:
+			if (!sel && match(a->arg, ml.line, ml.linelen))
+				sel = 1;
+			break;
+		case ACT_DESELECT:
+			if (sel && match(a->arg, ml.line, ml.linelen))
+				sel = 0;
+			break;
+		case ACT_ALERT:
+			if (sel)
+				alert(ml.line, ml.linelen);
+			break;
+		case ACT_STATUS:
+			if (sel)
+				status(a, ml.line, ml.linelen);
+			break;
+		case ACT_DIR:
+			a->dir->selected = sel;
+			break;
+		}
+	}
+	for (i = 0; i < ml.sc.ndir; i++)
+		if (ml.sc.dir[i].selected)
+			logdir_put(&ml.sc.dir[i], ml.line, ml.linelen);
+	ml.state = LINE_TAIL;
+}
+
+/* Ends the line: a newline to every directory that selected it. */
+static void
+endline(void)
+{
+	size_t i;
+
+	if (ml.state == LINE_HEAD)
+		act();
+	for (i = 0; i < ml.sc.ndir; i++)
+		if (ml.sc.dir[i].selected)
+			logdir_put(&ml.sc.dir[i], "\n", 1);
+	ml.state = LINE_START;
+}
+
+/* Copies bytes past the first 1000 of a line to the selecting dirs. */
+static void
+tail(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ml.sc.ndir; i++)
+		if (ml.sc.dir[i].selected)
+			logdir_putc(&ml.sc.dir[i], s, n);
+}
+
+static void
+feed(const char *s, size_t n)
+{
+	const char *nl;
+	size_t k;
+
+	while (n > 0) {
+		if (ml.state == LINE_START) {
+			ml.lineoff = (size_t)(s - ml.in);
+			memcpy(ml.line, ml.stamp, ml.stamplen);
+			ml.linelen = ml.stamplen;
+			ml.state = LINE_HEAD;
+		}
+		nl = memchr(s, '\n', n);
+		k = nl ? (size_t)(nl - s) : n;
+		if (ml.state == LINE_HEAD) {
+			if (k > ML_LINE - ml.linelen)
+				k = ML_LINE - ml.linelen;
+			memcpy(ml.line + ml.linelen, s, k);
+			ml.linelen += k;
+			if (ml.linelen == ML_LINE)
+				act();
+		} else
+			tail(s, k);
+		s += k;
+		n -= k;
+		if (n > 0 && *s == '\n') {
+			endline();
+			s++;
+			n--;
+		}
+	}
+}
+
+static void
+flushall(void)
+{
+	size_t i;
+
+	for (i = 0; i < ml.sc.ndir; i++)
+		logdir_flush(&ml.sc.dir[i]);
+}
+
+static void
+settleall(void)
+{
+	size_t i;
+
+	for (i = 0; i < ml.sc.ndir; i++)
+		logdir_settle(&ml.sc.dir[i]);
+}
+
+/* Acts on pending signals; returns 1 when it is time to exit. */
+static int
+signals(void)
+{
+	size_t i;
+	int sig;
+
+	while ((sig = sig_next()) != 0) {
+		if (sig == SIGTERM)
+			ml.term = 1;
+		else if (sig == SIGALRM)
+			for (i = 0; i < ml.sc.ndir; i++)
+				if (ml.sc.dir[i].bytes > 0)
+					logdir_rotate(&ml.sc.dir[i]);
+	}
+	return ml.term && ml.state == LINE_START;
+}
+
+/*
+ * Waits until stdin is readable or it is time to exit (returns 0): at a
+ * line boundary after a TERM. Signals are looked at again after poll
+ * returns, whatever it says: a handler that ran on the way out of poll
+ * must be acted on before the data that woke us up, or an ALRM sent
+ * before a line would rotate after it.
+ */
+static int
+wait_input(int sigfd)
+{
+	struct pollfd p[2];
+	int ready = 0;
+
+	for (;;) {
+		if (signals())
+			return 0;
+		if (ready)
+			return 1;
+		p[0].fd = 0;
+		p[0].events = POLLIN;
+		p[1].fd = sigfd;
+		p[1].events = POLLIN;
+		if (poll(p, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			err_diesys(EXIT_TEMP, "unable to poll", (char *)0);
+		}
+		ready = p[0].revents != 0;
+	}
+}
+
+static void
+skip(size_t n)
+{
+	if (peek_skip(0, n) == -1)
+		err_diesys(EXIT_TEMP, "unable to read input", (char *)0);
+}
+
+/*
+ * One step the way daemontools reads: 1024 bytes, or a single one when a
+ * TERM asks us to stop at the end of the current line, so that stdin is
+ * left at the first byte we did not process.
+ */
+static ssize_t
+step_read(void)
+{
+	ssize_t r;
+
+	if (ml.pending > 0)
+		skip(ml.pending);
+	ml.pending = 0;
+	r = io_read(0, ml.in, ml.term ? 1 : ML_READ);
+	if (r > 0) {
+		if (ml.sc.stamp)
+			stamp_now();
+		feed(ml.in, (size_t)r);
+		flushall();
+		settleall();
+	}
+	return r;
+}
+
+/*
+ * One step looking at the pipe first: the same bytes as a read would
+ * return are acted on and written out, and only then consumed, except the
+ * start of an unfinished line, which stays in the pipe (ml.pending) for
+ * the next step. A peek that shows nothing new falls back to step_read's
+ * way for that line, so that a writer pausing mid-line costs no spinning.
+ */
+static ssize_t
+step_peek(void)
+{
+	ssize_t r;
+	size_t keep;
+
+	r = peek(0, ml.in, ml.pending + ML_READ);
+	if (r == -1) {
+		ml.peeking = 0;
+		return 1;
+	}
+	if ((size_t)r <= ml.pending) {
+		if (r == 0)
+			return 0;
+		skip(ml.pending);
+		ml.pending = 0;
+		return 1;
+	}
+	if (ml.sc.stamp)
+		stamp_now();
+	ml.lineoff = 0;
+	feed(ml.in + ml.pending, (size_t)r - ml.pending);
+	flushall();
+	keep = ml.state == LINE_HEAD ? (size_t)r - ml.lineoff : 0;
+	skip((size_t)r - keep);
+	ml.pending = keep;
+	settleall();
+	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	ssize_t r = 0;
+	size_t i;
+	int sigfd, e;
+
+	err_setprog(argv[0]);
+	if (argc < 2)
+		err_usage(USAGE);
+	script_parse(&ml.sc, argc - 1, argv + 1);
+	umask(022);
+	if ((sigfd = sig_pipe()) == -1 || sig_catch(SIGTERM) == -1 ||
+	    sig_catch(SIGALRM) == -1 || sig_ignore(SIGXFSZ) == -1)
+		err_diesys(EXIT_TEMP, "unable to set up signals", (char *)0);
+	script_open(&ml.sc);
+	ml.peeking = peek_open(0) == 0;
+
+	while (wait_input(sigfd)) {
+		if (ml.peeking && !ml.term)
+			r = step_peek();
+		else
+			r = step_read();
+		if (r <= 0)
+			break;
+	}
+	e = errno;
+	/* A partial last line gets its newline. */
+	if (ml.state != LINE_START)
+		endline();
+	for (i = 0; i < ml.sc.ndir; i++)
+		logdir_close(&ml.sc.dir[i]);
+	if (r == -1) {
+		errno = e;
+		err_diesys(EXIT_TEMP, "unable to read input", (char *)0);
+	}
+	return 0;
+}

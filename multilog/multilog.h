@@ -1,0 +1,78 @@
+/*
+ * multilog's parts: the script (script.c), pattern matching (match.c), the
+ * automatically rotated log directories (logdir.c) and the main loop
+ * (multilog.c). See multilog(8).
+ */
+#ifndef MULTILOG_H
+#define MULTILOG_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+#define ML_LINE 1000	/* bytes of a line that patterns, e and = see */
+#define ML_DIRBUF 512	/* per-directory buffer, as daemontools sizes it */
+#define ML_SIZE_MIN 4096
+#define ML_SIZE_MAX 16777215
+#define ML_SIZE_DEF 99999
+#define ML_NUM_DEF 10
+#define ML_SLACK 2000	/* within this of s, a newline ends current */
+#define ML_PAUSE_MS 5000	/* how long to wait after a disk error */
+
+struct logdir {
+	const char *name;	/* as the script gives it */
+	const char *processor;	/* or null */
+	unsigned long size;
+	unsigned long num;
+	unsigned long bytes;	/* written to current */
+	int dirfd;
+	int lockfd;
+	int cur;		/* current, open for appending */
+	int selected;
+	int full;		/* current is to be rotated */
+	size_t len;
+	char buf[ML_DIRBUF];
+};
+
+enum act {
+	ACT_SELECT,	/* +pattern */
+	ACT_DESELECT,	/* -pattern */
+	ACT_ALERT,	/* e */
+	ACT_STATUS,	/* =file */
+	ACT_DIR		/* ./dir or /dir */
+};
+
+struct action {
+	enum act type;
+	const char *arg;	/* pattern or file name */
+	int fd;			/* of the =file */
+	struct logdir *dir;
+};
+
+struct script {
+	char stamp;		/* 't', 'T' or 0 */
+	size_t nact;
+	struct action *act;
+	size_t ndir;
+	struct logdir *dir;
+};
+
+void	script_parse(struct script *, int, char **);
+void	script_open(struct script *);
+
+int	peek_open(int);
+ssize_t	peek(int, char *, size_t);
+int	peek_skip(int, size_t);
+
+int	match(const char *, const char *, size_t);
+
+void	logdir_open(struct logdir *);
+void	logdir_put(struct logdir *, const char *, size_t);
+void	logdir_putc(struct logdir *, const char *, size_t);
+void	logdir_flush(struct logdir *);
+void	logdir_rotate(struct logdir *);
+void	logdir_settle(struct logdir *);
+void	logdir_close(struct logdir *);
+void	logdir_pause(const char *, const char *, const char *);
+
+#endif
