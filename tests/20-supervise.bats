@@ -13,6 +13,11 @@ flags() { byte 19 "$1"; }
 want() { byte 17 "$1"; }
 lines() { [ "$(wc -l <"$1" 2>/dev/null)" -ge "$2" ]; }
 supervise_bg() { start_bg supervise "$@" 2>>"$T/err"; }
+# FORKED: run-script code that appends the kernel's start time of the
+# script (clock ticks since boot), i.e. when supervise forked it, whatever
+# the load, to ./starts.
+FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
+
 
 @test "supervise: no operand is a usage error (100)" {
 	run --separate-stderr supervise
@@ -67,11 +72,11 @@ supervise_bg() { start_bg supervise "$@" 2>>"$T/err"; }
 }
 
 @test "supervise: a dead service is restarted, at most once a second" {
-	mksv s 'date +%s%N >>starts; exit 1'
+	mksv s "$FORKED; exit 1"
 	supervise_bg s
 	wait_for lines s/starts 3
-	run awk 'NR > 1 { if ($1 - prev < 950000000) bad = 1 } { prev = $1 }
-		END { exit bad }' s/starts
+	run awk -v hz="$(getconf CLK_TCK)" 'NR > 1 { if ($1 - prev < hz) bad = 1 }
+		{ prev = $1 } END { exit bad }' s/starts
 	[ "$status" -eq 0 ]
 	[ "$(starts s)" -ge 3 ]
 }
@@ -159,12 +164,12 @@ supervise_bg() { start_bg supervise "$@" 2>>"$T/err"; }
 }
 
 @test "supervise: restart-delay-max doubles the delay of a crashing service" {
-	mksv s 'date +%s%N >>starts; exit 1'
+	mksv s "$FORKED; exit 1"
 	echo 8000 >s/restart-delay-max
 	supervise_bg s
 	wait_for -t 15 lines s/starts 4
-	run awk 'NR > 1 { d[NR] = ($1 - prev) / 1e6 } { prev = $1 }
-		END { exit !(d[2] >= 950 && d[3] >= 1950 && d[4] >= 3950) }' s/starts
+	run awk -v hz="$(getconf CLK_TCK)" 'NR > 1 { d[NR] = ($1 - prev) / hz }
+		{ prev = $1 } END { exit !(d[2] >= 1 && d[3] >= 2 && d[4] >= 4) }' s/starts
 	[ "$status" -eq 0 ]
 }
 
