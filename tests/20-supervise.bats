@@ -146,7 +146,7 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 
 @test "supervise: commands are answered at once while finish runs" {
 	mksv s 'exit 0'
-	printf '#!/bin/sh\nexec sleep 100\n' >s/finish
+	printf '#!/bin/sh\necho $$ >fpid\nexec sleep 100\n' >s/finish
 	chmod +x s/finish
 	supervise_bg s
 	wait_for stat_is s finish
@@ -154,6 +154,7 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	wait_for -t 2 eval '[ "$(want s)" = 100 ]'
 	[ "$(cat s/supervise/stat)" = finish ]
 	[ $(( $(flags s) & 4 )) -eq 4 ]
+	kill "$(cat s/fpid)"	# rather than wait for timeout-finish
 }
 
 @test "supervise: commands are answered at once during the restart throttle" {
@@ -180,6 +181,7 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 @test "supervise: svc -d sends down-signal instead of TERM, then CONT" {
 	mksv s "exec $HELPERS/sigecho"
 	echo HUP >s/down-signal
+	echo 300 >s/timeout-kill	# so that teardown's shutdown is quick
 	supervise_bg s
 	wait_for test -s s/sigecho.pid
 	echo d >s/supervise/control
