@@ -6,6 +6,7 @@
 #   make demo        run svscan on examples/service in the foreground
 #   make install     PREFIX=/usr/local DESTDIR= : programs and man pages
 #   make bench       the benchmark against the peers that are installed
+#   make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (clang)
 #   make clean
 #
 # A program is a directory holding NAME/NAME.c; every .c file in it is part
@@ -69,17 +70,21 @@ asan:
 demo: all
 	examples/demo
 
+fuzz:
+	tests/fuzz/run
+
 bench: all
 	bench/run
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(MANDIR)/man8
 	for p in $(PROGS); do install -m 755 $(BIN)/$$p $(DESTDIR)$(BINDIR)/; done
-	for m in $(wildcard doc/*.[158]); do \
+	for m in $(wildcard doc/*.[1578]); do \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
 
 clean:
 	rm -rf build bin
 
-.PHONY: all check asan demo bench install clean
+.PHONY: all check asan demo bench fuzz install clean

@@ -20,6 +20,8 @@
 
 #include "../lib/err.h"
 #include "../lib/fifo.h"
+#include "../lib/fmt.h"
+#include "../lib/io.h"
 #include "../lib/lock.h"
 #include "../lib/opt.h"
 #include "../lib/sig.h"
@@ -117,6 +119,64 @@ setup(void)
 		err_diesys(EXIT_TEMP, "unable to set up signals", (char *)0);
 }
 
+/*
+ * Whether pid is still the service a previous supervise of this directory
+ * left behind (killed with SIGKILL, say): alive, and its working directory
+ * is this directory. Only Linux's /proc tells that safely; elsewhere the
+ * pid may have been reused, so it is left alone.
+ */
+static int
+is_our_orphan(pid_t pid, const struct stat *here)
+{
+	char path[64] = "/proc/";
+	struct stat st;
+	size_t n = 6;
+
+	n += fmt_ulong(path + n, (unsigned long long)pid);
+	memcpy(path + n, "/cwd", 5);
+	return stat(path, &st) == 0 && st.st_dev == here->st_dev &&
+	    st.st_ino == here->st_ino;
+}
+
+/*
+ * A service that outlived its supervise must not run twice: stop it (down
+ * signal, then SIGKILL after timeout-kill or 5 s) and wait until it is
+ * gone before anything is started. Bounded, at start-up only.
+ */
+static void
+stop_orphan(void)
+{
+	unsigned long long u;
+	struct stat here;
+	char buf[32];
+	int64_t killat;
+	ssize_t r;
+	pid_t pid;
+
+	r = io_readfile(AT_FDCWD, "supervise/pid", buf, sizeof(buf) - 1);
+	if (r <= 1 || buf[r - 1] != '\n' || stat(".", &here) == -1)
+		return;
+	buf[r - 1] = '\0';
+	if (fmt_scanu(buf, INT_MAX, &u) == -1 || u < 2)
+		return;
+	pid = (pid_t)u;
+	if (!is_our_orphan(pid, &here))
+		return;
+	err_warn("stopping pid ", buf, ", left running in ", sv.dir,
+	    " by a previous supervise", (char *)0);
+	sv.killpg = files_exists("killpg") && getpgid(pid) == pid;
+	kill(sv.killpg ? -pid : pid, files_downsignal());
+	kill(sv.killpg ? -pid : pid, SIGCONT);
+	killat = mono_ms() + files_ms("timeout-kill", 5000);
+	while (is_our_orphan(pid, &here)) {
+		if (killat != -1 && mono_ms() >= killat) {
+			kill(sv.killpg ? -pid : pid, SIGKILL);
+			killat = -1;
+		}
+		poll(NULL, 0, 20);
+	}
+}
+
 static void
 on_signals(void)
 {
@@ -204,6 +264,7 @@ main(int argc, char **argv)
 	sv.dir = argv[o.ind];
 
 	setup();
+	stop_orphan();
 	sv.state = SV_DOWN;
 	sv.notifyfd = -1;
 	sv.delay = 1000;

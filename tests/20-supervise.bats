@@ -340,3 +340,18 @@ supervise_bg() { start_bg supervise "$@" 2>>"$T/err"; }
 	sleep 2		# an observation window, not a synchronisation
 	[ "$(sw)" = "$before" ]
 }
+
+@test "supervise: a service left behind by a killed supervise is stopped first" {
+	mksv s 'echo $$ >>pids; exec sleep 100'
+	supervise_bg s
+	wait_for test -s s/pids
+	old=$(cat s/pids)
+	kill -KILL "$LAST_PID"
+	wait_gone "$LAST_PID"
+	alive "$old"
+	supervise_bg s
+	wait_for eval '[ "$(wc -l <s/pids)" -eq 2 ]'
+	! alive "$old"
+	grep -q "supervise: warning: stopping pid $old, left running in s by a previous supervise" err
+	[ "$(svpid s)" = "$(tail -n 1 s/pids)" ]
+}
