@@ -3,13 +3,9 @@
  * opening its supervise/ok FIFO for writing without blocking: the open
  * fails with ENXIO when nobody holds the FIFO open for reading. See svok(8).
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "../lib/err.h"
-#include "../lib/fifo.h"
 #include "../lib/opt.h"
+#include "../lib/svdir.h"
 
 #define USAGE "svok DIR"
 
@@ -18,7 +14,7 @@ main(int argc, char **argv)
 {
 	struct opt o = OPT_INIT;
 	const char *dir;
-	int dfd, fd;
+	int dfd, r;
 
 	err_setprog(argv[0]);
 	while (opt_get(&o, argc, argv, "") != -1)
@@ -27,14 +23,14 @@ main(int argc, char **argv)
 		err_usage(USAGE);
 	dir = argv[o.ind];
 
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = svdir_open(dir);
 	if (dfd == -1)
 		err_diesys(EXIT_TEMP, "unable to open ", dir, (char *)0);
-	fd = fifo_open_write(dfd, "supervise/ok");
-	if (fd != -1)
-		return 0;
 	/* A directory never supervised has no ok FIFO: not running either. */
-	if (errno == ENXIO || errno == ENOENT)
+	r = svdir_running(dfd);
+	if (r == 1)
+		return 0;
+	if (r == 0)
 		return EXIT_USAGE;
 	err_diesys(EXIT_TEMP, "unable to open ", dir, "/supervise/ok",
 	    (char *)0);

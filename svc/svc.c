@@ -1,0 +1,282 @@
+/*
+ * svc: control services supervised by supervise (ours, daemontools' or
+ * runit's runsv) by writing command letters to DIR/supervise/control, and
+ * with -w wait, without polling, until each service reaches a state: the
+ * supervise/ directory is watched (lib/watch.h) and the status record,
+ * replaced by rename at every change, is read again at each event. See
+ * svc(8).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/err.h"
+#include "../lib/fmt.h"
+#include "../lib/opt.h"
+#include "../lib/status.h"
+#include "../lib/svdir.h"
+#include "../lib/tai.h"
+#include "../lib/watch.h"
+
+#define USAGE "svc [-udopchaitkqxy12] [-w u|U|d|D|r|R] [-T MS] DIR..."
+#define LETTERS "udopchaitkqxy12"
+#define CMDS_MAX 256	/* under PIPE_BUF: one atomic write */
+#define TIMEOUT_MAX 1000000000000ULL
+
+enum { DONE, TIMEDOUT, FAILED };
+
+struct target {
+	const char *dir;
+	int dfd;
+	int state;		/* DONE (so far), TIMEDOUT or FAILED */
+	struct status before;	/* status just before the commands */
+};
+
+static struct {
+	char cmds[CMDS_MAX];
+	size_t ncmds;
+	int wait;		/* the -w letter, or 0 */
+	int64_t deadline;	/* mono_ms, or -1 for none */
+} g = { .deadline = -1 };
+
+/* Writes "DIR/supervise" into buf; -1 (ENAMETOOLONG) if it does not fit. */
+static int
+supervisepath(char *buf, size_t size, const char *dir)
+{
+	static const char sub[] = "/supervise";
+	size_t len = strlen(dir);
+
+	if (len + sizeof(sub) > size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, dir, len);
+	memcpy(buf + len, sub, sizeof(sub));
+	return 0;
+}
+
+/* A supervise symlink whose target does not exist yet: no event reaches us. */
+static int
+dangling(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    stat(path, &st) == -1;
+}
+
+/*
+ * Waits for a supervise to run on t's directory (a service just dropped
+ * into a scan directory). DIR and DIR/supervise are watched for new
+ * entries and for opens, since supervise opening supervise/ok for reading
+ * is the moment we wait for. The watches are (re)armed before each look.
+ */
+static int
+appear(struct target *t)
+{
+	char sv[PATH_MAX];
+	struct watch w;
+	int64_t until;
+	int r;
+
+	if (supervisepath(sv, sizeof(sv), t->dir) == -1)
+		return FAILED;
+	watch_init(&w);
+	for (;;) {
+		watch_add(&w, t->dir, WATCH_CHANGES);
+		r = watch_add(&w, sv, WATCH_CHANGES | WATCH_OPENS);
+		r = (r == -1 && dangling(sv)) ? -1 : 0;
+		switch (svdir_running(t->dfd)) {
+		case 1:
+			watch_close(&w);
+			return DONE;
+		case -1:
+			watch_close(&w);
+			return FAILED;
+		}
+		until = g.deadline;
+		if (r == -1 && (until < 0 || until > mono_ms() +
+		    WATCH_FALLBACK_MS))
+			until = mono_ms() + WATCH_FALLBACK_MS;
+		r = watch_wait(&w, until);
+		if (r == -1 || (r == 0 && until == g.deadline)) {
+			watch_close(&w);
+			return r == 0 ? TIMEDOUT : FAILED;
+		}
+	}
+}
+
+/* Opens the directory, waits for its supervise with -w, sends the letters. */
+static void
+send(struct target *t)
+{
+	t->dfd = svdir_open(t->dir);
+	if (t->dfd == -1) {
+		err_warnsys("unable to open ", t->dir, (char *)0);
+		t->state = FAILED;
+		return;
+	}
+	if (g.wait) {
+		t->state = appear(t);
+		if (t->state == TIMEDOUT)
+			err_warn("unable to control ", t->dir, ": timed out",
+			    (char *)0);
+		if (t->state == FAILED)
+			err_warnsys("unable to control ", t->dir, (char *)0);
+		if (t->state != DONE)
+			return;
+		/* A status not written yet reads as all zeros. */
+		svdir_status(t->dfd, &t->before);
+	}
+	if (svdir_control(t->dfd, g.cmds, g.ncmds) == 0)
+		return;
+	if (errno == ENXIO)
+		err_warn("unable to control ", t->dir,
+		    ": supervise not running", (char *)0);
+	else
+		err_warnsys("unable to control ", t->dir, (char *)0);
+	t->state = FAILED;
+}
+
+/*
+ * Whether status s shows the state asked for by -w. Against daemontools'
+ * 18-byte record (no ext), U is u, D is d, and a restart is a new pid.
+ */
+static int
+reached(const struct status *b, const struct status *s)
+{
+	int ready = !s->ext || (s->flags & STATUS_READY);
+	int restarted;
+
+	restarted = s->pid != 0 && (s->ext ? s->starts != b->starts :
+	    s->pid != b->pid);
+	switch (g.wait) {
+	case 'u':
+		return s->pid != 0;
+	case 'U':
+		return s->pid != 0 && ready;
+	case 'd':
+		return s->pid == 0;
+	case 'D':
+		return s->pid == 0 && !(s->flags & STATUS_FINISH);
+	case 'r':
+		return restarted;
+	default:
+		return restarted && ready;
+	}
+}
+
+/*
+ * Waits until t's service reaches the state. The watch is armed before
+ * each read of the status, so no change is lost in between. Our own reads
+ * and probes of supervise/ raise no event that the watch listens for.
+ */
+static int
+await(struct target *t)
+{
+	char sv[PATH_MAX];
+	struct status s;
+	struct watch w;
+	int r;
+
+	if (supervisepath(sv, sizeof(sv), t->dir) == -1)
+		return FAILED;
+	watch_init(&w);
+	watch_add(&w, sv, WATCH_CHANGES);
+	for (;;) {
+		if (svdir_status(t->dfd, &s) == 0) {
+			if (reached(&t->before, &s))
+				break;
+		} else if (errno != ENOENT) {
+			r = errno;
+			watch_close(&w);
+			errno = r;
+			err_warnsys("unable to read ", sv, "/status",
+			    (char *)0);
+			return FAILED;
+		}
+		if (svdir_running(t->dfd) != 1) {
+			watch_close(&w);
+			err_warn("unable to control ", t->dir,
+			    ": supervise not running", (char *)0);
+			return FAILED;
+		}
+		r = watch_wait(&w, g.deadline);
+		if (r != 1) {
+			watch_close(&w);
+			if (r == 0)
+				err_warn("unable to wait for ", t->dir,
+				    ": timed out", (char *)0);
+			else
+				err_warnsys("unable to wait for ", t->dir,
+				    (char *)0);
+			return r == 0 ? TIMEDOUT : FAILED;
+		}
+	}
+	watch_close(&w);
+	return DONE;
+}
+
+static void
+options(int argc, char **argv, struct opt *o)
+{
+	unsigned long long ms;
+	int c, timeout = 0;
+
+	while ((c = opt_get(o, argc, argv, LETTERS "w:T:")) != -1) {
+		if (c == 'w') {
+			if (strlen(o->arg) != 1 || !strchr("uUdDrR", o->arg[0]))
+				err_usage(USAGE);
+			g.wait = o->arg[0];
+		} else if (c == 'T') {
+			if (fmt_scanu(o->arg, TIMEOUT_MAX, &ms) == -1)
+				err_usage(USAGE);
+			timeout = 1;
+			if (ms > 0)
+				g.deadline = mono_ms() + (int64_t)ms;
+		} else if (c == '?' || g.ncmds == sizeof(g.cmds))
+			err_usage(USAGE);
+		else
+			g.cmds[g.ncmds++] = (char)c;
+	}
+	/* -T only bounds a wait: alone it is a mistake, not a no-op. */
+	if (timeout && !g.wait)
+		err_usage(USAGE);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opt o = OPT_INIT;
+	struct target *t;
+	int i, n, code = 0;
+
+	err_setprog(argv[0]);
+	options(argc, argv, &o);
+	n = argc - o.ind;
+	if (n < 1)
+		err_usage(USAGE);
+	t = calloc((size_t)n, sizeof(*t));
+	if (t == NULL)
+		err_diesys(EXIT_TEMP, "unable to allocate memory", (char *)0);
+	for (i = 0; i < n; i++) {
+		t[i].dir = argv[o.ind + i];
+		send(&t[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (g.wait && t[i].state == DONE)
+			t[i].state = await(&t[i]);
+		if (t[i].state == FAILED)
+			code = EXIT_TEMP;
+		else if (t[i].state == TIMEDOUT && code == 0)
+			code = EXIT_TIMEOUT;
+		if (t[i].dfd != -1)
+			close(t[i].dfd);
+	}
+	free(t);
+	return code;
+}
