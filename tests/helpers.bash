@@ -110,3 +110,25 @@ closefds() {
 	done 2>/dev/null
 	exec "$@"
 }
+
+# sup_pid DIR: the pid of the supervise process running on DIR (found by
+# its working directory, so supervisors of other test runs do not count).
+sup_pid() {
+	local p d
+	d=$(cd "$1" && pwd -P) || return 1
+	for p in $(pgrep -x supervise); do
+		[ "$(readlink "/proc/$p/cwd")" = "$d" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# sups_under DIR: the pids of every supervise working inside DIR.
+sups_under() {
+	local p d
+	d=$(cd "$1" && pwd -P) || return 1
+	for p in $(pgrep -x supervise); do
+		case "$(readlink "/proc/$p/cwd")" in
+		"$d"|"$d"/*) echo "$p" ;;
+		esac
+	done
+}

@@ -1,0 +1,242 @@
+/*
+ * svscan: runs one supervise per service directory of a scan directory,
+ * and one more for each service's log/ joined to it by a pipe; notices
+ * new and removed entries at once (inotify, or a timer), restarts a
+ * supervise that dies, and on SIGTERM takes everything down in order,
+ * reaping every child, so that it can be PID 1. See svscan(8).
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "../lib/err.h"
+#include "../lib/fmt.h"
+#include "../lib/opt.h"
+#include "../lib/scanwatch.h"
+#include "../lib/sig.h"
+#include "../lib/stdfd.h"
+#include "../lib/tai.h"
+#include "svscan.h"
+
+#define USAGE "svscan [-t SECS] [-g MS] [DIR]"
+
+struct svscan S;
+
+/*
+ * A supervise may come back while its entry is up, or, for a logger,
+ * while its service is still being stopped and may still write.
+ */
+static int
+wanted(const struct entry *x, int which)
+{
+	return (x->stage == RUN && !S.stopping) ||
+	    (which == 1 && x->stage == STOPSV);
+}
+
+static void
+exited(pid_t pid, int64_t now)
+{
+	struct sup *s;
+	int i, w;
+
+	for (i = 0; i < S.n; i++)
+		for (w = 0; w < 2; w++) {
+			s = &S.e[i]->sup[w];
+			if (s->pid != pid)
+				continue;
+			s->pid = 0;
+			if (!wanted(S.e[i], w)) {
+				stop_exited(S.e[i], w);
+				return;
+			}
+			/* One that dies at once would make us spin. */
+			s->retry = s->born + THROTTLE;
+			if (s->retry <= now)
+				spawn(S.e[i], w);
+			return;
+		}
+}
+
+/* Every child, orphans too: we may be PID 1. */
+static void
+reap(void)
+{
+	pid_t pid;
+	int ws;
+
+	while ((pid = waitpid(-1, &ws, WNOHANG)) > 0)
+		exited(pid, mono_ms());
+}
+
+static void
+on_signal(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+		reap();
+		break;
+	case SIGHUP:
+	case SIGALRM:
+		if (!S.stopping)
+			S.needscan = 1;
+		break;
+	case SIGTERM:
+	case SIGINT:
+		if (!S.stopping)
+			stop_all();
+		break;
+	}
+}
+
+static int64_t
+earliest(int64_t a, int64_t b)
+{
+	if (a == 0)
+		return b;
+	if (b == 0)
+		return a;
+	return a < b ? a : b;
+}
+
+/* Restarts what is due; returns the next deadline (mono_ms), or 0. */
+static int64_t
+due(int64_t now)
+{
+	struct entry *x;
+	int64_t next = 0;
+	int i, w;
+
+	if (S.stopping) {
+		stop_kill(now);
+		next = earliest(S.killat, S.endat);
+	} else if (S.nextscan != 0)
+		next = S.nextscan;
+	for (i = 0; i < S.n; i++) {
+		x = S.e[i];
+		if (x->stage == DRAIN) {
+			stop_tick(x, now);
+			if (x->stage == DRAIN)
+				next = earliest(next, now + DRAINPOLL);
+		}
+		for (w = 0; w < 2; w++)
+			if (x->sup[w].retry != 0 && x->sup[w].pid == 0 &&
+			    wanted(x, w)) {
+				if (x->sup[w].retry <= now)
+					spawn(x, w);
+				next = earliest(next, x->sup[w].retry);
+			}
+	}
+	for (i = S.n - 1; i >= 0; i--)
+		if (S.e[i]->stage == DONE)
+			entry_free(i);
+	return next;
+}
+
+static void
+loop(int wfd)
+{
+	struct pollfd p[2];
+	int64_t now, next;
+	int sig, timeout;
+
+	for (;;) {
+		now = mono_ms();
+		if (!S.stopping && (S.needscan ||
+		    (S.nextscan != 0 && now >= S.nextscan))) {
+			scan();
+			S.nextscan = S.every ? now + S.every : 0;
+		}
+		next = due(now);
+		if (S.stopping && S.n == 0)
+			return;
+		if (S.needscan)
+			continue;
+		timeout = -1;
+		if (next != 0)
+			timeout = next <= now ? 0 : (int)(next - now);
+		p[0].fd = sig_pipe();
+		p[0].events = POLLIN;
+		p[1].fd = wfd;
+		p[1].events = POLLIN;
+		if (poll(p, wfd == -1 ? 1 : 2, timeout) == -1 && errno != EINTR)
+			err_diesys(EXIT_TEMP, "unable to poll", (char *)0);
+		while ((sig = sig_next()) != 0)
+			on_signal(sig);
+		if (wfd != -1 && (p[1].revents & POLLIN) &&
+		    scanwatch_read(wfd) != 0 && !S.stopping)
+			S.needscan = 1;
+	}
+}
+
+static int64_t
+number(const char *s, unsigned long long max)
+{
+	unsigned long long u;
+
+	if (fmt_scanu(s, max, &u) == -1)
+		err_usage(USAGE);
+	return (int64_t)u;
+}
+
+static void
+setup(const char *dir, int *wfd)
+{
+	static const int caught[] = { SIGCHLD, SIGHUP, SIGALRM, SIGTERM,
+	    SIGINT };
+	size_t i;
+
+	/* A closed 0, 1 or 2 would be taken by a log pipe, then dup2'd. */
+	if (stdfd_open() == -1)
+		err_diesys(EXIT_TEMP, "unable to open /dev/null", (char *)0);
+	if (chdir(dir) == -1)
+		err_diesys(EXIT_TEMP, "unable to chdir to ", dir, (char *)0);
+	if (sig_pipe() == -1)
+		err_diesys(EXIT_TEMP, "unable to create self-pipe", (char *)0);
+	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		if (sig_catch(caught[i]) == -1)
+			err_diesys(EXIT_TEMP, "unable to catch signals",
+			    (char *)0);
+	/* Our stderr may be a pipe to readproctitle that went away. */
+	sig_ignore(SIGPIPE);
+	*wfd = scanwatch_open(".");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opt o = OPT_INIT;
+	const char *dir = ".";
+	int64_t secs = -1;
+	int c, wfd;
+
+	err_setprog(argv[0]);
+	S.grace = 7000;
+	while ((c = opt_get(&o, argc, argv, "t:g:")) != -1)
+		switch (c) {
+		case 't':
+			secs = number(o.arg, 86400 * 365);
+			break;
+		case 'g':
+			S.grace = number(o.arg, 86400000);
+			break;
+		default:
+			err_usage(USAGE);
+		}
+	if (argc - o.ind > 1)
+		err_usage(USAGE);
+	if (argc - o.ind == 1)
+		dir = argv[o.ind];
+
+	setup(dir, &wfd);
+	/* With inotify, the timer is only there if asked for. */
+	if (secs == -1)
+		secs = wfd == -1 ? 5 : 0;
+	S.every = secs * 1000;
+	S.needscan = 1;
+	loop(wfd);
+	return 0;
+}

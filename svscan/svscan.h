@@ -1,0 +1,72 @@
+/*
+ * svscan's shared state: the table of entries of the scan directory and
+ * the stages an entry goes through when it disappears. See svscan(8).
+ */
+#ifndef SVSCAN_H
+#define SVSCAN_H
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#define MAXENTRIES 1000
+#define THROTTLE 1000	/* ms between two starts of the same supervise */
+#define DRAINPOLL 20	/* ms between two looks at a draining log pipe */
+
+/* What is happening to an entry; an entry only moves forwards. */
+enum stage {
+	RUN,		/* in the scan directory: keep both supervise running */
+	STOPSV,		/* gone: told the service's supervise dx */
+	DRAIN,		/* its supervise exited: the logger empties the pipe */
+	STOPLOG,	/* pipe empty: told the logger's supervise dx */
+	DONE		/* both supervise exited: the entry can go */
+};
+
+/* One supervise process: the service's ([0]) or its logger's ([1]). */
+struct sup {
+	pid_t pid;	/* 0 when not running */
+	int64_t born;	/* mono_ms of its start */
+	int64_t retry;	/* mono_ms at which to start it, 0 for never */
+};
+
+struct entry {
+	char *name;
+	dev_t dev;
+	ino_t ino;
+	int dfd;	/* the service directory, also once renamed away */
+	int log;	/* has a log/ directory, hence a pipe */
+	int pi[2];	/* the log pipe, held for the entry's life */
+	int seen;	/* found by the current scan */
+	enum stage stage;
+	int64_t since;	/* mono_ms of entering DRAIN */
+	int64_t quiet;	/* mono_ms the log pipe was last seen non-empty */
+	struct sup sup[2];
+};
+
+struct svscan {
+	struct entry *e[MAXENTRIES];
+	int n;
+	int64_t grace;		/* -g */
+	int64_t every;		/* rescan period in ms, 0 for none */
+	int64_t nextscan;	/* mono_ms, 0 for none */
+	int needscan;
+	int stopping;		/* SIGTERM or SIGINT received */
+	int64_t killat;		/* SIGKILL the services still up */
+	int64_t endat;		/* SIGKILL whatever is left */
+};
+
+extern struct svscan S;
+
+/* scan.c */
+void	scan(void);
+void	spawn(struct entry *, int);
+void	entry_free(int);
+
+/* stop.c */
+void	stop_begin(struct entry *);
+void	stop_exited(struct entry *, int);
+void	stop_tick(struct entry *, int64_t);
+void	stop_all(void);
+void	stop_kill(int64_t);
+
+#endif
