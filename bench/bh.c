@@ -296,7 +296,8 @@ cmd_restart(int argc, char **argv)
 			waitpid(pid, 0, 0);
 	}
 	if (fails)
-		fprintf(stderr, "bh: restart: %ld of %ld timed out\n", fails, n);
+		fprintf(stderr, "bh: restart: %ld of %ld timed out\n", fails,
+		    n);
 	return fails ? 1 : 0;
 }
 
@@ -635,10 +636,12 @@ main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-		{ "up", cmd_up }, { "upeach", cmd_upeach }, { "wait", cmd_wait },
+		{ "up", cmd_up }, { "upeach", cmd_upeach },
+		{ "wait", cmd_wait },
 		{ "restart", cmd_restart }, { "floor", cmd_floor },
 		{ "pickup", cmd_pickup }, { "times", cmd_times },
-		{ "mkdirs", cmd_mkdirs }, { "ps", cmd_ps }, { "reap", cmd_reap },
+		{ "mkdirs", cmd_mkdirs }, { "ps", cmd_ps },
+		{ "reap", cmd_reap },
 		{ "logkill", cmd_logkill },
 	};
 	size_t i;

@@ -57,7 +57,8 @@ bringup_cells() {
 				skip "$label" "$n services: CPU (ms)" "$k"
 				continue
 			fi
-			cell "$label" "$n services: time (ms)" "$k" "$f.time" 1000
+			cell "$label" "$n services: time (ms)" "$k" \
+			    "$f.time" 1000
 			cell "$label" "$n services: CPU (ms)" "$k" "$f.cpu" 1
 			[ -s "$f.mem" ] || continue
 			cut -d' ' -f1 "$f.mem" >"$f.pss"
@@ -244,7 +245,8 @@ scen_log() {
 	local k d lg t
 	for k in $KITS; do
 		d=$W/log.$k
-		lg=$(kit_cmd "$k" logger) && kit_cmd "$k" scanner >/dev/null || {
+		lg=$(kit_cmd "$k" logger) &&
+		    kit_cmd "$k" scanner >/dev/null || {
 			skip log "lines lost (of $LINES)" "$k"
 			skip log "lines doubled" "$k"
 			skip log "other lines (garbled)" "$k"
@@ -350,8 +352,9 @@ print_table() {
 	    "ours / best peer |"
 	echo "|---|---|$(echo "$KITS bare" | sed 's/[^ ]*/---|/g; s/ //g')---|"
 	awk -F'\t' -v kits="$KITS bare" '
-	    !(($1 SUBSEP $2) in seen) { seen[$1 SUBSEP $2] = 1; row[++n] = $1 SUBSEP $2 }
-	    { txt[$1 SUBSEP $2 SUBSEP $3] = $5; med[$1 SUBSEP $2 SUBSEP $3] = $4 }
+	    { r = $1 SUBSEP $2; c = r SUBSEP $3 }
+	    !(r in seen) { seen[r] = 1; row[++n] = r }
+	    { txt[c] = $5; med[c] = $4 }
 	    END {
 		nk = split(kits, k, " ")
 		for (i = 1; i <= n; i++) {
@@ -360,7 +363,8 @@ print_table() {
 			best = ""
 			for (j = 1; j <= nk; j++) {
 				key = row[i] SUBSEP k[j]
-				line = line " " (key in txt ? txt[key] : "") " |"
+				t = key in txt ? txt[key] : ""
+				line = line " " t " |"
 				if (k[j] != "ours" && k[j] != "bare" &&
 				    (key in med) && med[key] != "-" &&
 				    (best == "" || med[key] + 0 < best + 0))
