@@ -7,7 +7,7 @@ up_scan() {
 	local sc
 	sc=$(kit_cmd "$1" scanner) || return 1
 	mkdir -p "$3" && "$BH" mkdirs "$3" "$2" "$PAUSE" || return 1
-	bht up "$FIFO" "$2" 60000 "$3.pid" $sc "$3"
+	PATH=$(kit_path "$1") bht up "$FIFO" "$2" 60000 "$3.pid" $sc "$3"
 }
 
 # up_direct KIT N DIR: the same, one supervisor per service started by bh.
@@ -258,8 +258,8 @@ scen_log() {
 		    $((LINES / LOGKILLS)) "$d.ctl" >"$d/w/run"
 		printf '#!/bin/sh\nexec %s\n' "$lg" >"$d/w/log/run"
 		chmod +x "$d/w/run" "$d/w/log/run"
-		bht up "$FIFO" 0 1000 "$d.pid" $(kit_cmd "$k" scanner) "$d" \
-		    >/dev/null
+		PATH=$(kit_path "$k") bht up "$FIFO" 0 1000 "$d.pid" \
+		    $(kit_cmd "$k" scanner) "$d" >/dev/null
 		lg=${lg%% *}
 		read -r term hard missed < <(bht logkill "$TAG" "${lg##*/}" \
 		    "$d.ctl" "$LOGKILLS")
