@@ -1,0 +1,381 @@
+# The scenarios of bench/run, sourced by it: each scen_NAME runs NAME on
+# every toolkit in $KITS and records its cells with rec/cell/skip.
+
+# up_scan KIT N DIR: DIR/s1..sN under KIT's scanner; prints the time in us
+# to bring all N up, or fails. The scanner's pid is in DIR.pid.
+up_scan() {
+	local sc
+	sc=$(kit_cmd "$1" scanner) || return 1
+	mkdir -p "$3" && "$BH" mkdirs "$3" "$2" "$PAUSE" || return 1
+	PATH=$(kit_path "$1") bht up "$FIFO" "$2" 60000 "$3.pid" $sc "$3"
+}
+
+# up_direct KIT N DIR: the same, one supervisor per service started by bh.
+up_direct() {
+	local su
+	su=$(kit_cmd "$1" super) || return 1
+	mkdir -p "$3" && "$BH" mkdirs "$3" "$2" "$PAUSE" || return 1
+	bht upeach "$FIFO" 60000 "$3.pid" $su "$3"/s*
+}
+
+# roots DIR: the pids the CPU sums start from (see sum_cpu).
+roots() { tr '\n' ' ' <"$1.pid"; }
+
+# bringup_rounds MODE SCEN: REPS rounds, each over every kit and size.
+bringup_rounds() {
+	local mode=$1 scen=$2 r k n d t
+	for ((r = 1; r <= REPS; r++)); do
+		for n in $SIZES; do
+			for k in $KITS; do
+				d=$W/$scen.$k.$n.$r
+				t=$("up_$mode" "$k" "$n" "$d") || {
+					echo "$scen $k $n: ${t:-not built}" >&2
+					teardown "$d"
+					continue
+				}
+				echo "$t" >>"$W/$scen.$k.$n.time"
+				"$BH" ps "$TAG" -m >"$d.ps"
+				sum_cpu "$(roots "$d")" <"$d.ps" \
+				    >>"$W/$scen.$k.$n.cpu"
+				[ "$mode" = scan ] && [ "$r" = "$REPS" ] &&
+				    awk -v p="$(cat "$d.pid")" '$1 == p {
+					print $8 " " $9 }' "$d.ps" \
+				    >"$W/$scen.$k.$n.mem"
+				teardown "$d" "$d.ps"
+			done
+		done
+	done
+}
+
+bringup_cells() {
+	local scen=$1 label=$2 k n f
+	for n in $SIZES; do
+		for k in $KITS; do
+			f=$W/$scen.$k.$n
+			if [ ! -s "$f.time" ]; then
+				skip "$label" "$n services: time (ms)" "$k"
+				skip "$label" "$n services: CPU (ms)" "$k"
+				continue
+			fi
+			cell "$label" "$n services: time (ms)" "$k" \
+			    "$f.time" 1000
+			cell "$label" "$n services: CPU (ms)" "$k" "$f.cpu" 1
+			[ -s "$f.mem" ] || continue
+			cut -d' ' -f1 "$f.mem" >"$f.pss"
+			cut -d' ' -f2 "$f.mem" >"$f.pd"
+			cell memory "scanner with $n: Pss (KiB)" "$k" "$f.pss" 1
+			cell memory "scanner with $n: Private_Dirty (KiB)" \
+			    "$k" "$f.pd" 1
+		done
+	done
+}
+
+scen_bringup() {
+	bringup_rounds scan bringup
+	bringup_cells bringup "bring-up (scanner)"
+}
+
+scen_direct() {
+	bringup_rounds direct direct
+	bringup_cells direct "bring-up (no scanner)"
+}
+
+# memory: Pss and Private_Dirty per supervisor and per service (the pause
+# program, the floor) with the largest size up, supervisors started by bh.
+scen_memory() {
+	local n=${SIZES##* } k d
+	for k in $KITS; do
+		d=$W/mem.$k
+		if ! up_direct "$k" "$n" "$d" >/dev/null; then
+			skip memory "supervisor: Pss (KiB)" "$k"
+			skip memory "supervisor: Private_Dirty (KiB)" "$k"
+			teardown "$d"
+			continue
+		fi
+		"$BH" ps "$TAG" -m >"$d.ps"
+		awk -v r=" $(roots "$d") " 'index(r, " " $1 " ") {
+		    print $8 >"'"$d.spss"'"; print $9 >"'"$d.spd"'" }
+		    $3 == "pause" { print $8 >"'"$d.ppss"'"
+		    print $9 >"'"$d.ppd"'" }' "$d.ps"
+		cell memory "supervisor: Pss (KiB)" "$k" "$d.spss" 1
+		cell memory "supervisor: Private_Dirty (KiB)" "$k" "$d.spd" 1
+		cell memory "pause service: Pss (KiB)" "$k" "$d.ppss" 1
+		cell memory "pause service: Private_Dirty (KiB)" "$k" \
+		    "$d.ppd" 1
+		teardown "$d"
+	done
+}
+
+# idle: wake-ups (voluntary + involuntary context switches) and CPU of the
+# scanner and of its supervisors over IDLE seconds of nothing, per minute.
+# Without a scanner of ours, its supervisors are measured started by bh.
+scen_idle() {
+	local n=${SIZES%% *} k d
+	for k in $KITS; do
+		d=$W/idle.$k
+		if ! up_scan "$k" "$n" "$d" >/dev/null; then
+			teardown "$d"
+			skip idle "scanner: wake-ups/min" "$k"
+			skip idle "scanner: CPU ms/min" "$k"
+			up_direct "$k" "$n" "$d" >/dev/null || {
+				skip idle "$n supervisors: wake-ups/min" "$k"
+				skip idle "$n supervisors: CPU ms/min" "$k"
+				teardown "$d"
+				continue
+			}
+		fi
+		nap 1		# let the start-up settle (not a sync)
+		"$BH" ps "$TAG" >"$d.a"
+		nap "$IDLE"
+		"$BH" ps "$TAG" >"$d.b"
+		idle_cells "$k" "$n" "$d"
+		teardown "$d"
+	done
+}
+
+# idle_cells KIT N DIR: the deltas between the snapshots DIR.a and DIR.b.
+# With a scanner, DIR.pid holds it alone; else the supervisors.
+idle_cells() {
+	local sc=
+	[ "$(wc -l <"$3.pid")" = 1 ] && sc=$(cat "$3.pid")
+	awk -v sc="$sc" -v r=" $(roots "$3") " -v s="$IDLE" -v d="$3" '
+	    function who() {
+		if (sc != "" && $1 == sc) return "sc"
+		if (sc != "" && $2 == sc || sc == "" && index(r, " " $1 " "))
+			return "su"
+		return ""
+	    }
+	    FILENAME ~ /\.a$/ { w[$1] = $6 + $7; c[$1] = $4; next }
+	    ($1 in w) && (x = who()) != "" {
+		tw[x] += $6 + $7 - w[$1]; tc[x] += $4 - c[$1] }
+	    END {
+		f = 60 / s
+		if (sc != "") {
+			print tw["sc"] * f >d ".scw"
+			print tc["sc"] / 1000 * f >d ".scc"
+		}
+		print tw["su"] * f >d ".suw"
+		print tc["su"] / 1000 * f >d ".suc"
+	    }' "$3.a" "$3.b"
+	if [ -n "$sc" ]; then
+		cell idle "scanner: wake-ups/min" "$1" "$3.scw" 1
+		cell idle "scanner: CPU ms/min" "$1" "$3.scc" 1
+	fi
+	cell idle "$2 supervisors: wake-ups/min" "$1" "$3.suw" 1
+	cell idle "$2 supervisors: CPU ms/min" "$1" "$3.suc" 1
+}
+
+# restart: 10 services under their supervisors; each, once up > 1 s, gets
+# TERM through the control FIFO ('t') or the kit's svc tool; time until the
+# new run program has exec'd. The floor is bh doing the same by itself,
+# measured in slices between the toolkits so it sees the same noise.
+scen_restart() {
+	local k d mode how nk
+	nk=$(echo $KITS | wc -w)
+	: >"$W/floor"
+	for k in $KITS; do
+		"$BH" floor "$PAUSE" $((KILLS / nk + 1)) >>"$W/floor"
+		d=$W/restart.$k
+		if ! up_direct "$k" $((KILLS < 10 ? KILLS : 10)) "$d" >/dev/null
+		then
+			skip restart "raw 't' to control (ms)" "$k"
+			skip restart "svc -t (ms)" "$k"
+			teardown "$d"
+			continue
+		fi
+		for mode in raw term; do
+			restart_mode "$k" "$d" "$mode"
+		done
+		teardown "$d"
+	done
+	cell restart "floor: kill+wait+fork+exec (ms)" bare "$W/floor" 1000 p99
+	[ -s "$W/restart.ours.raw" ] || return 0
+	rec restart "ours raw / floor (medians)" ours - "$(awk '
+	    FNR == 1 { f++ } { v[f, ++n[f]] = $1 }
+	    END { printf "%.2f", med(1) / med(2) }
+	    function med(i) { return v[i, int((n[i] + 1) / 2)] }
+	' <(sort -n "$W/restart.ours.raw") <(sort -n "$W/floor"))"
+}
+
+restart_mode() {
+	local how=raw label="raw 't' to control (ms)"
+	if [ "$3" = term ]; then
+		how=$(kit_cmd "$1" term)
+		label="svc -t (ms)"
+		[ -n "$how" ] || { skip restart "$label" "$1"; return; }
+	fi
+	bht restart "$FIFO" "$KILLS" "$BUDGET" "$how" "$2"/s* \
+	    >"$W/restart.$1.$3"
+	cell restart "$label" "$1" "$W/restart.$1.$3" 1000 p99
+}
+
+# pickup: a service directory renamed into the scan directory of a running
+# scanner (default options); time until its run program has exec'd.
+scen_pickup() {
+	local k d i t
+	for k in $KITS; do
+		d=$W/pickup.$k
+		if ! up_scan "$k" 1 "$d" >/dev/null; then
+			skip pickup "rename into scan dir (ms)" "$k"
+			teardown "$d"
+			continue
+		fi
+		: >"$d.t"
+		for ((i = 1; i <= PICKUPS; i++)); do
+			mkdir "$W/new$i" && ln -s "$PAUSE" "$W/new$i/run"
+			t=$("$BH" pickup "$FIFO" "$W/new$i" "$d/new$i" \
+			    "$PICKUP_TIMEOUT") || break
+			echo "$t" >>"$d.t"
+		done
+		if [ "$i" -le "$PICKUPS" ]; then
+			rec pickup "rename into scan dir (ms)" "$k" 1e9 \
+			    "not picked up in ${PICKUP_TIMEOUT}ms"
+		else
+			cell pickup "rename into scan dir (ms)" "$k" "$d.t" 1000
+		fi
+		teardown "$d" "$W"/new*
+	done
+}
+
+# log: a writer (lines.c) under the scanner, its logger in w/log; the
+# writer's lines come in LOGKILLS bursts, and during each burst the logger
+# gets SIGTERM or SIGKILL (alternately). Then every line 1..LINES must be in
+# the log directory exactly once.
+scen_log() {
+	local k d lg t
+	for k in $KITS; do
+		d=$W/log.$k
+		lg=$(kit_cmd "$k" logger) &&
+		    kit_cmd "$k" scanner >/dev/null || {
+			skip log "lines lost (of $LINES)" "$k"
+			skip log "lines doubled" "$k"
+			skip log "other lines (garbled)" "$k"
+			continue
+		}
+		mkdir -p "$d/w/log/main"
+		mkfifo "$d.ctl" && exec {t}<>"$d.ctl"
+		printf '#!/bin/sh\nexec %s %s %s %s\n' "$OUT/lines" "$LINES" \
+		    $((LINES / LOGKILLS)) "$d.ctl" >"$d/w/run"
+		printf '#!/bin/sh\nexec %s\n' "$lg" >"$d/w/log/run"
+		chmod +x "$d/w/run" "$d/w/log/run"
+		PATH=$(kit_path "$k") bht up "$FIFO" 0 1000 "$d.pid" \
+		    $(kit_cmd "$k" scanner) "$d" >/dev/null
+		lg=${lg%% *}
+		read -r term hard missed < <(bht logkill "$TAG" "${lg##*/}" \
+		    "$d.ctl" "$LOGKILLS")
+		log_settle "$d/w/log/main"
+		cat "$d"/w/log/main/@* "$d"/w/log/main/current 2>/dev/null |
+		    awk -v n="$LINES" -v d="$d" '
+			/^[0-9]+$/ && $1 >= 1 && $1 <= n { seen[$1]++; next }
+			{ bad++ }
+			END {
+				for (i = 1; i <= n; i++)
+					if (!seen[i]) lost++
+					else dup += seen[i] - 1
+				print lost + 0 >d ".lost"
+				print dup + 0 >d ".dup"
+				print bad + 0 >d ".bad"
+			}'
+		cell log "lines lost (of $LINES)" "$k" "$d.lost" 1
+		cell log "lines doubled" "$k" "$d.dup" 1
+		cell log "other lines (garbled)" "$k" "$d.bad" 1
+		rec log "logger kills TERM/KILL/missed" "$k" - \
+		    "${term:-0}/${hard:-0}/${missed:-?}"
+		exec {t}>&-
+		teardown "$d" "$d.ctl"
+	done
+}
+
+# log_settle DIR: waits until the last line is in DIR and the files stop
+# growing (or 15 s pass, if lines were lost at the end).
+log_settle() {
+	local end=$((SECONDS + 15)) last=-1 size stable=0
+	while [ "$SECONDS" -lt "$end" ] && [ "$stable" -lt 3 ]; do
+		size=$(cat "$1"/@* "$1"/current 2>/dev/null | wc -c)
+		if [ "$size" = "$last" ] &&
+		    tail -n 1 "$1"/current 2>/dev/null | grep -qx "$LINES"; then
+			stable=$((stable + 1))
+		else
+			stable=0
+		fi
+		last=$size
+		sleep 0.2
+	done
+}
+
+# tools: the status tool over all the services of the largest size in one
+# call, and one status / one hup call on one service, CALLS times.
+scen_tools() {
+	local n=${SIZES##* } k d st hup
+	for k in $KITS; do
+		d=$W/tools.$k
+		st=$(kit_cmd "$k" status)
+		hup=$(kit_cmd "$k" hup)
+		if [ -z "$st$hup" ] || ! up_direct "$k" "$n" "$d" >/dev/null
+		then
+			skip tools "status of $n dirs, one call (ms)" "$k"
+			skip tools "one status call (ms)" "$k"
+			skip tools "one hup call (ms)" "$k"
+			teardown "$d"
+			continue
+		fi
+		if [ -z "$st" ]; then
+			skip tools "status of $n dirs, one call (ms)" "$k"
+			skip tools "one status call (ms)" "$k"
+		elif [ "$k" = s6 ]; then
+			rec tools "status of $n dirs, one call (ms)" "$k" - \
+			    "n/a (one dir per call)"
+		else
+			"$BH" times "$REPS" $st "$d"/s* >"$d.all"
+			cell tools "status of $n dirs, one call (ms)" "$k" \
+			    "$d.all" 1000
+		fi
+		if [ -n "$st" ]; then
+			"$BH" times "$CALLS" $st "$d/s1" >"$d.one"
+			cell tools "one status call (ms)" "$k" "$d.one" 1000
+		fi
+		if [ -n "$hup" ]; then
+			"$BH" times "$CALLS" $hup "$d/s1" >"$d.hup"
+			cell tools "one hup call (ms)" "$k" "$d.hup" 1000
+		else
+			skip tools "one hup call (ms)" "$k"
+		fi
+		teardown "$d"
+	done
+}
+
+# print_table: the cells as a markdown table, one column per toolkit, and
+# the ratio of ours to the best (lowest) peer median.
+print_table() {
+	echo
+	echo "| scenario | metric | $(echo "$KITS bare" | sed 's/ / | /g') |" \
+	    "ours / best peer |"
+	echo "|---|---|$(echo "$KITS bare" | sed 's/[^ ]*/---|/g; s/ //g')---|"
+	awk -F'\t' -v kits="$KITS bare" '
+	    { r = $1 SUBSEP $2; c = r SUBSEP $3 }
+	    !(r in seen) { seen[r] = 1; row[++n] = r }
+	    { txt[c] = $5; med[c] = $4 }
+	    END {
+		nk = split(kits, k, " ")
+		for (i = 1; i <= n; i++) {
+			split(row[i], rc, SUBSEP)
+			line = "| " rc[1] " | " rc[2] " |"
+			best = ""
+			for (j = 1; j <= nk; j++) {
+				key = row[i] SUBSEP k[j]
+				t = key in txt ? txt[key] : ""
+				line = line " " t " |"
+				if (k[j] != "ours" && k[j] != "bare" &&
+				    (key in med) && med[key] != "-" &&
+				    (best == "" || med[key] + 0 < best + 0))
+					best = med[key]
+			}
+			o = row[i] SUBSEP "ours"
+			r = ""
+			if ((o in med) && med[o] != "-" && best != "" &&
+			    best + 0 > 0 && best + 0 < 1e9)
+				r = sprintf("%.2f", med[o] / best)
+			print line " " r " |"
+		}
+	    }' "$W/results"
+}
