@@ -15,6 +15,8 @@
 #define SIG_MAX 65
 
 static int selfpipe[2] = { -1, -1 };
+static unsigned char touched[SIG_MAX];	/* caught, or ignored */
+static sigset_t forkmask;
 
 static void
 handler(int sig)
@@ -26,11 +28,22 @@ handler(int sig)
 	errno = e;
 }
 
+/*
+ * Also notes which signals we were started with ignored: an ignored
+ * disposition survives exec, so sig_restore must reset those; caught ones
+ * it resets too (exec would, but a signal may arrive before it).
+ */
 int
 sig_pipe(void)
 {
+	struct sigaction sa;
+	int i;
+
 	if (selfpipe[0] != -1)
 		return selfpipe[0];
+	for (i = 1; i < SIG_MAX; i++)
+		if (sigaction(i, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			touched[i] = 1;
 	if (pipe(selfpipe) == -1)
 		return -1;
 	if (io_cloexec(selfpipe[0]) == -1 || io_cloexec(selfpipe[1]) == -1 ||
@@ -50,6 +63,8 @@ install(int sig, void (*fn)(int))
 	sa.sa_flags = (sig == SIGCHLD) ? SA_NOCLDSTOP : 0;
 	if (sigaction(sig, &sa, NULL) == -1)
 		return -1;
+	if (sig > 0 && sig < SIG_MAX)
+		touched[sig] = 1;
 	return 0;
 }
 
@@ -77,10 +92,31 @@ sig_next(void)
 }
 
 /*
- * Gives back default dispositions for every signal (also those ignored by
- * whoever started us, e.g. SIGINT under a non-interactive shell's "&") and
- * an empty signal mask; called in a child between fork and exec
- * (async-signal-safe calls only).
+ * Around fork: every signal is blocked from just before fork until the
+ * child has put back default dispositions, so that no handler of ours runs
+ * in the child (it would write to the parent's self-pipe).
+ */
+void
+sig_fork_begin(void)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &forkmask);
+}
+
+void
+sig_fork_end(void)
+{
+	sigprocmask(SIG_SETMASK, &forkmask, NULL);
+}
+
+/*
+ * Gives back default dispositions for every signal we caught or found
+ * ignored (e.g. SIGINT under a non-interactive shell's "&"), then an empty
+ * signal mask; called in a child between fork and exec (async-signal-safe
+ * calls only). Only the signals noted are touched: a child on the restart
+ * path makes a handful of system calls, not one per signal.
  */
 void
 sig_restore(void)
@@ -93,7 +129,7 @@ sig_restore(void)
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
 	for (i = 1; i < SIG_MAX; i++)
-		if (i != SIGKILL && i != SIGSTOP)
+		if (touched[i])
 			sigaction(i, &sa, NULL);
 	sigemptyset(&set);
 	sigprocmask(SIG_SETMASK, &set, NULL);

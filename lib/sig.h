@@ -11,5 +11,7 @@ int	sig_catch(int);
 int	sig_ignore(int);
 int	sig_next(void);
 void	sig_restore(void);
+void	sig_fork_begin(void);
+void	sig_fork_end(void);
 
 #endif

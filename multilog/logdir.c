@@ -181,8 +181,11 @@ ld_process(struct logdir *d)
 	int ws;
 
 	for (;;) {
+		sig_fork_begin();
 		while ((pid = fork()) == -1)
 			logdir_pause("fork for processor in ", d->name, "");
+		if (pid != 0)
+			sig_fork_end();
 		if (pid == 0)
 			run_processor(d);
 		while (waitpid(pid, &ws, 0) == -1)

@@ -124,6 +124,33 @@ files_notifyfd(void)
 }
 
 /*
+ * Replaces supervise/NAME with buf unless it holds that already (as far
+ * as this supervise wrote it): the restart path rewrites only what
+ * changed. Returns 0, or -1 after reporting the failure.
+ */
+static int
+replace(const char *name, char *last, size_t size, const char *buf,
+    size_t len)
+{
+	char path[32] = "supervise/";
+
+	if (last[0] != 0 && (size_t)(unsigned char)last[0] == len + 1 &&
+	    memcmp(last + 1, buf, len) == 0)
+		return 0;
+	memcpy(path + 10, name, strlen(name) + 1);
+	if (io_replace(AT_FDCWD, path, buf, len, 0644) == -1) {
+		err_warnsys("unable to write ", sv.dir, "/", path, (char *)0);
+		last[0] = 0;
+		return -1;
+	}
+	if (len + 1 < size) {
+		last[0] = (char)(len + 1);
+		memcpy(last + 1, buf, len);
+	}
+	return 0;
+}
+
+/*
  * Writes status, pid and stat. A failure (a full disk) is reported and
  * supervise carries on; the next change writes them again.
  */
@@ -131,6 +158,7 @@ void
 files_announce(void)
 {
 	static const char *words[] = { "down\n", "run\n", "finish\n" };
+	static char lastpid[FMT_ULONG + 3], laststat[10];
 	struct status st;
 	char buf[STATUS_SIZE], pid[FMT_ULONG + 1];
 	size_t len = 0;
@@ -159,11 +187,7 @@ files_announce(void)
 		len = fmt_ulong(pid, st.pid);
 		pid[len++] = '\n';
 	}
-	if (io_replace(AT_FDCWD, "supervise/pid", pid, len, 0644) == -1)
-		err_warnsys("unable to write ", sv.dir, "/supervise/pid",
-		    (char *)0);
-	if (io_replace(AT_FDCWD, "supervise/stat", words[sv.state],
-	    strlen(words[sv.state]), 0644) == -1)
-		err_warnsys("unable to write ", sv.dir, "/supervise/stat",
-		    (char *)0);
+	replace("pid", lastpid, sizeof(lastpid), pid, len);
+	replace("stat", laststat, sizeof(laststat), words[sv.state],
+	    strlen(words[sv.state]));
 }

@@ -52,7 +52,10 @@ spawn(struct entry *x, int which)
 	pid_t pid;
 
 	s->retry = 0;
+	sig_fork_begin();
 	pid = fork();
+	if (pid != 0)
+		sig_fork_end();
 	if (pid == -1) {
 		err_warnsys("unable to start supervise ", x->name,
 		    which ? "/log" : "", (char *)0);
