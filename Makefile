@@ -54,10 +54,12 @@ $(LIBA): $(LIBOBJ)
 # supervise starts faster (no dynamic loader at each exec) and its private
 # memory is a fraction of a dynamic one's, which counts when a host runs a
 # thousand of them (bench/RESULTS.md). Programs that look up accounts need
-# glibc's name service, which only works dynamically linked. STATIC=0
-# links everything dynamically (make asan does: the sanitizers need it).
+# glibc's name service, which only works dynamically linked; svscan runs
+# once per host, so sharing the C library's pages with everything else
+# costs it less memory (Pss) than a private static copy. STATIC=0 links
+# everything dynamically (make asan does: the sanitizers need it).
 STATIC ?= 1
-DYNAMIC ?= setuidgid envuidgid
+DYNAMIC ?= setuidgid envuidgid svscan
 static_flag = $(if $(filter 1,$(STATIC)),$(if $(filter $(1),$(DYNAMIC)),,-static))
 
 define prog_rule

@@ -116,6 +116,7 @@ start(void)
 			close(p[0]);
 		/* Try again on the throttle, whatever is wanted meanwhile. */
 		sv.startat = sv.laststart + sv.delay;
+		files_announce();
 		return;
 	}
 	sv.state = SV_RUN;

@@ -105,13 +105,6 @@ setup(void)
 	if (fds.ctlwfd == -1)
 		err_diesys(EXIT_TEMP, "unable to write ", sv.dir,
 		    "/supervise/control", (char *)0);
-	if (fifo_make(AT_FDCWD, "supervise/ok", 0600) == -1)
-		err_diesys(EXIT_TEMP, "unable to mkfifo ", sv.dir,
-		    "/supervise/ok", (char *)0);
-	fds.okfd = fifo_open_read(AT_FDCWD, "supervise/ok");
-	if (fds.okfd == -1)
-		err_diesys(EXIT_TEMP, "unable to read ", sv.dir,
-		    "/supervise/ok", (char *)0);
 	fds.sigfd = sig_pipe();
 	if (fds.sigfd == -1 || sig_catch(SIGCHLD) == -1 ||
 	    sig_catch(SIGTERM) == -1 || sig_catch(SIGINT) == -1 ||
@@ -175,6 +168,22 @@ stop_orphan(void)
 		}
 		poll(NULL, 0, 20);
 	}
+}
+
+/*
+ * Opened last, once the first status is written: a reader that finds
+ * supervise running (ok has a reader) always finds a status file too.
+ */
+static void
+open_ok(void)
+{
+	if (fifo_make(AT_FDCWD, "supervise/ok", 0600) == -1)
+		err_diesys(EXIT_TEMP, "unable to mkfifo ", sv.dir,
+		    "/supervise/ok", (char *)0);
+	fds.okfd = fifo_open_read(AT_FDCWD, "supervise/ok");
+	if (fds.okfd == -1)
+		err_diesys(EXIT_TEMP, "unable to read ", sv.dir,
+		    "/supervise/ok", (char *)0);
 }
 
 static void
@@ -272,8 +281,11 @@ main(int argc, char **argv)
 	sv.startat = sv.killat = sv.finishat = -1;
 	tai_now(&sv.stamp);
 	sv.want = files_exists("down") ? 'd' : 'u';
-	files_announce();
+	/* A service started at once writes its first status as it starts. */
 	if (sv.want == 'u')
 		sv_want_start();
+	if (sv.state == SV_DOWN)
+		files_announce();
+	open_ok();
 	loop();
 }
