@@ -19,35 +19,53 @@ put(char *s, int w, long v)
 	}
 }
 
-/* Writes the local time of t. */
-static void
+/*
+ * Fills c->date with the local time of sec. Returns -1 for a time that
+ * has no YYYY form (localtime_r fails, or the year is not 0 to 9999).
+ */
+static int
+date(struct conv *c, int64_t sec)
+{
+	struct tm tm;
+	time_t t = (time_t)sec;
+
+	if (localtime_r(&t, &tm) == NULL || tm.tm_year < -1900 ||
+	    tm.tm_year > 9999 - 1900)
+		return -1;
+	c->sec = sec;
+	c->have = 1;
+	put(c->date, 4, tm.tm_year + 1900L);
+	c->date[4] = '-';
+	put(c->date + 5, 2, tm.tm_mon + 1);
+	c->date[7] = '-';
+	put(c->date + 8, 2, tm.tm_mday);
+	c->date[10] = ' ';
+	put(c->date + 11, 2, tm.tm_hour);
+	c->date[13] = ':';
+	put(c->date + 14, 2, tm.tm_min);
+	c->date[16] = ':';
+	put(c->date + 17, 2, tm.tm_sec);
+	return 0;
+}
+
+/*
+ * Writes the local time of t. Returns -1, writing nothing, for a label
+ * that is no time: nanoseconds past 999999999, or a date beyond YYYY.
+ */
+static int
 human(struct conv *c, struct out *o, const struct tai *t)
 {
 	char nano[10];
-	struct tm tm;
-	time_t sec;
 
-	if (!c->have || c->sec != tai_unix(t)) {
-		c->sec = tai_unix(t);
-		c->have = 1;
-		sec = (time_t)c->sec;
-		localtime_r(&sec, &tm);
-		put(c->date, 4, tm.tm_year + 1900L);
-		c->date[4] = '-';
-		put(c->date + 5, 2, tm.tm_mon + 1);
-		c->date[7] = '-';
-		put(c->date + 8, 2, tm.tm_mday);
-		c->date[10] = ' ';
-		put(c->date + 11, 2, tm.tm_hour);
-		c->date[13] = ':';
-		put(c->date + 14, 2, tm.tm_min);
-		c->date[16] = ':';
-		put(c->date + 17, 2, tm.tm_sec);
-	}
+	if (t->nano > 999999999)
+		return -1;
+	if ((!c->have || c->sec != tai_unix(t)) && date(c, tai_unix(t)) == -1)
+		return -1;
 	out_put(o, c->date, DATE_LEN);
 	nano[0] = '.';
 	put(nano + 1, 9, (long)t->nano);
 	out_put(o, nano, sizeof(nano));
+	return 0;
 }
 
 /*
@@ -66,10 +84,9 @@ conv_run(struct conv *c, struct out *o, const char *in, size_t len, int eof)
 			if (end - s < TAI_HEX && !eof &&
 			    memchr(s, '\n', (size_t)(end - s)) == NULL)
 				break;
-			if (end - s >= TAI_HEX && tai_scan(s, &t) == TAI_HEX) {
-				human(c, o, &t);
+			if (end - s >= TAI_HEX && tai_scan(s, &t) == TAI_HEX &&
+			    human(c, o, &t) == 0)
 				s += TAI_HEX;
-			}
 		}
 		nl = memchr(s, '\n', (size_t)(end - s));
 		c->start = nl != NULL;
