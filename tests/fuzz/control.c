@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../lib/err.h"
 #include "../../lib/io.h"
 #include "../../lib/status.h"
 #include "../../lib/tai.h"
@@ -60,6 +61,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
+	err_setprog("supervise");
 	/* A tmpfs if there is one: each command renames three files. */
 	strcpy(dir, "/dev/shm/fuzz-control.XXXXXX");
 	if (mkdtemp(dir) == NULL)
