@@ -13,15 +13,14 @@
 
 #include "../lib/err.h"
 #include "../lib/exec.h"
-#include "../lib/io.h"
 #include "../lib/opt.h"
+#include "envdir.h"
 
 #define USAGE "envdir DIR CHILD ..."
 
 static struct {
 	const char *dir;	/* as the user wrote it, for messages */
-	char *buf;		/* the first line of the current file */
-	size_t size;
+	struct line line;	/* the first line of the current file */
 } g;
 
 static void
@@ -30,69 +29,30 @@ die_file(const char *name)
 	err_diesys(EXIT_TEMP, "unable to read ", g.dir, "/", name, (char *)0);
 }
 
-/*
- * Reads the first line of name (without its newline) into g.buf, however
- * long. Returns its length, or -1 for an empty file.
- */
-static ssize_t
-firstline(int dfd, const char *name)
-{
-	size_t len = 0;
-	ssize_t r;
-	char *nl;
-	int fd;
-
-	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd == -1)
-		die_file(name);
-	for (;;) {
-		if (g.size - len < 4096) {
-			g.size = g.size * 2 + 4096;
-			g.buf = realloc(g.buf, g.size);
-			if (g.buf == NULL)
-				die_file(name);
-		}
-		r = io_read(fd, g.buf + len, g.size - len - 1);
-		if (r == -1)
-			die_file(name);
-		if (r == 0)
-			break;
-		nl = memchr(g.buf + len, '\n', (size_t)r);
-		if (nl != NULL) {
-			len = (size_t)(nl - g.buf);
-			close(fd);
-			return (ssize_t)len;
-		}
-		len += (size_t)r;
-	}
-	close(fd);
-	return len == 0 ? -1 : (ssize_t)len;
-}
-
 static void
 setvar(int dfd, const char *name)
 {
 	ssize_t r;
-	size_t len, i;
+	int fd;
 
 	if (strchr(name, '=') != NULL)
 		err_die(EXIT_USAGE, "unable to use ", g.dir, "/", name,
 		    ": file name contains =", (char *)0);
-	r = firstline(dfd, name);
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1)
+		die_file(name);
+	r = line_first(fd, &g.line);
+	if (r == -2)
+		die_file(name);
+	close(fd);
 	if (r == -1) {
 		if (unsetenv(name) == -1)
 			err_diesys(EXIT_TEMP, "unable to unset $", name,
 			    (char *)0);
 		return;
 	}
-	len = (size_t)r;
-	while (len > 0 && (g.buf[len - 1] == ' ' || g.buf[len - 1] == '\t'))
-		len--;
-	for (i = 0; i < len; i++)
-		if (g.buf[i] == '\0')
-			g.buf[i] = '\n';
-	g.buf[len] = '\0';
-	if (setenv(name, g.buf, 1) == -1)
+	line_value(g.line.buf, (size_t)r);
+	if (setenv(name, g.line.buf, 1) == -1)
 		err_diesys(EXIT_TEMP, "unable to set $", name, (char *)0);
 }
 
@@ -125,6 +85,6 @@ main(int argc, char **argv)
 	if (errno != 0)
 		err_diesys(EXIT_TEMP, "unable to read ", g.dir, (char *)0);
 	closedir(dir);
-	free(g.buf);
+	free(g.line.buf);
 	exec_or_die(argv + o.ind + 1);
 }

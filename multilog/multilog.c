@@ -352,7 +352,9 @@ main(int argc, char **argv)
 	err_setprog(argv[0]);
 	if (argc < 2)
 		err_usage(USAGE);
-	script_parse(&ml.sc, argc - 1, argv + 1);
+	if (script_parse(&ml.sc, argc - 1, argv + 1) == -1)
+		err_die(EXIT_USAGE, "invalid action ", ml.sc.bad, ": ",
+		    ml.sc.why, (char *)0);
 	umask(022);
 	if ((sigfd = sig_pipe()) == -1 || sig_catch(SIGTERM) == -1 ||
 	    sig_catch(SIGALRM) == -1 || sig_ignore(SIGXFSZ) == -1)

@@ -55,9 +55,11 @@ struct script {
 	struct action *act;
 	size_t ndir;
 	struct logdir *dir;
+	const char *bad;	/* the action script_parse refused */
+	const char *why;
 };
 
-void	script_parse(struct script *, int, char **);
+int	script_parse(struct script *, int, char **);
 void	script_open(struct script *);
 
 int	peek_open(int);

@@ -13,16 +13,24 @@
 #include "../lib/fmt.h"
 #include "multilog.h"
 
-static unsigned long
-number(const char *arg, unsigned long min, unsigned long max,
-    const char *what)
+/* The number after arg's letter, or -1 when it is not in [min, max]. */
+static long long
+number(const char *arg, unsigned long min, unsigned long max)
 {
 	unsigned long long u;
 
 	if (fmt_scanu(arg + 1, max, &u) == -1 || u < min)
-		err_die(EXIT_USAGE, "invalid action ", arg, ": ", what,
-		    (char *)0);
-	return (unsigned long)u;
+		return -1;
+	return (long long)u;
+}
+
+/* Records why arg is bad, for the caller to report. */
+static int
+bad(struct script *sc, const char *arg, const char *why)
+{
+	sc->bad = arg;
+	sc->why = why;
+	return -1;
 }
 
 static void *
@@ -35,11 +43,15 @@ alloc(size_t n, size_t size)
 	return p;
 }
 
-/* Fills sc from the actions in argv[0..argc). */
-void
+/*
+ * Fills sc from the actions in argv[0..argc). Returns 0, or -1 with the
+ * bad action and the reason in sc->bad and sc->why.
+ */
+int
 script_parse(struct script *sc, int argc, char **argv)
 {
 	unsigned long size = ML_SIZE_DEF, num = ML_NUM_DEF;
+	long long u;
 	const char *proc = NULL;
 	struct action *a;
 	struct logdir *d;
@@ -55,18 +67,20 @@ script_parse(struct script *sc, int argc, char **argv)
 		case 't':
 		case 'T':
 			if (i != 0 || arg[1] != '\0')
-				err_die(EXIT_USAGE, "invalid action ", arg,
-				    ": t and T must be the first action",
-				    (char *)0);
+				return bad(sc, arg,
+				    "t and T must be the first action");
 			sc->stamp = arg[0];
 			continue;
 		case 's':
-			size = number(arg, ML_SIZE_MIN, ML_SIZE_MAX,
-			    "size must be between 4096 and 16777215");
+			if ((u = number(arg, ML_SIZE_MIN, ML_SIZE_MAX)) == -1)
+				return bad(sc, arg,
+				    "size must be between 4096 and 16777215");
+			size = (unsigned long)u;
 			continue;
 		case 'n':
-			num = number(arg, 2, 1000000000,
-			    "number must be at least 2");
+			if ((u = number(arg, 2, 1000000000)) == -1)
+				return bad(sc, arg, "number must be at least 2");
+			num = (unsigned long)u;
 			continue;
 		case '!':
 			proc = arg + 1;
@@ -94,12 +108,12 @@ script_parse(struct script *sc, int argc, char **argv)
 			break;
 		default:
 		unknown:
-			err_die(EXIT_USAGE, "invalid action ", arg,
-			    ": unknown action", (char *)0);
+			return bad(sc, arg, "unknown action");
 		}
 		a->arg = arg + 1;
 		sc->nact++;
 	}
+	return 0;
 }
 
 /*

@@ -64,6 +64,19 @@ load helpers
 	TZ=UTC tai64nlocal <in | cmp - in
 }
 
+# Found by tests/fuzz/tai64nlocal.c: a label far before 1970 printed an
+# uninitialised date, one past 9999 a truncated year.
+@test "tai64nlocal: a label that is no time is left as it is" {
+	printf '%s x\n' @000100000000100000000000 @4000000000000000ffffffff \
+	    @7fffffffffffffff00000000 @400000ffffffffff00000000 >in
+	run --separate-stderr env TZ=UTC tai64nlocal <in
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat in)" ]
+	[ "$stderr" = "" ]
+	printf '@3fffffffffffffff3b9ac9ff x\n' | TZ=UTC tai64nlocal >out
+	[ "$(cat out)" = '1969-12-31 23:59:49.999999999 x' ]
+}
+
 @test "tai64nlocal: upper-case labels and a final line without newline" {
 	printf '@400000006B072DF53ADCFA34 up\n@400000006b072df53adcfa34' |
 	    TZ=UTC tai64nlocal >out

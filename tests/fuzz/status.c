@@ -1,15 +1,86 @@
 /*
- * libFuzzer harness for the status record decoder (lib/status.c): any bytes
- * of any length must decode or be refused as "bad format", never crash,
- * and what decodes must pack back to the same daemontools prefix.
+ * libFuzzer harness for the status record decoder (lib/status.c) and
+ * svstat's report of it (svstat/report.c): any bytes of any length must
+ * decode or be refused as "bad format", never crash; what decodes must
+ * pack back to the same daemontools prefix; and svstat's line for it, in
+ * words or JSON, must be one line (the JSON well formed).
  */
+// sources: svstat/report.c
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/out.h"
 #include "../../lib/status.h"
+#include "../../svstat/svstat.h"
+
+#define DIR "s \"q\"\\\x01\x7f"	/* a name JSON must escape */
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* A JSON object on one line: strings closed, no raw control characters. */
+static void
+checkjson(const char *s, size_t len)
+{
+	int instr = 0, depth = 0;
+	size_t i;
+
+	if (len < 3 || s[0] != '{' || s[len - 2] != '}' || s[len - 1] != '\n')
+		abort();
+	for (i = 0; i < len - 1; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			abort();
+		if (instr) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				instr = 0;
+		} else if (s[i] == '"')
+			instr = 1;
+		else if (s[i] == '{')
+			depth++;
+		else if (s[i] == '}' && --depth == 0 && i != len - 2)
+			abort();
+	}
+	if (instr || depth != 0)
+		abort();
+}
+
+static void
+checktext(const char *s, size_t len)
+{
+	if (len < sizeof(DIR) + 2 || memcmp(s, DIR ": ", sizeof(DIR) + 1) != 0 ||
+	    memchr(s, '\n', len) != s + len - 1)
+		abort();
+}
+
+static void
+report(const struct status *st, int ok, uint32_t ago)
+{
+	char buf[1024];
+	struct out o = { -1, buf, sizeof(buf), 0, 0 };
+	struct report r;
+	struct tai now;
+
+	memset(&r, 0, sizeof(r));
+	r.dir = DIR;
+	r.s = *st;
+	r.notify = ago & 1;
+	if (ok) {
+		now = st->stamp;
+		now.sec += ago;
+		report_fill(&r, &now);
+	} else {
+		r.state = ERROR;
+		r.err = "unable to read supervise/status";
+		r.reason = "bad format";
+	}
+	report_print(&o, &r, 0);
+	checktext(buf, o.len);
+	o.len = 0;
+	report_print(&o, &r, 1);
+	checkjson(buf, o.len);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -25,5 +96,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		abort();
 	if (st.ext && memcmp(out + 32, data + 32, 8) != 0)
 		abort();
+	report(&st, report_plausible(&st), (uint32_t)data[len - 1] * 1000);
 	return 0;
 }
