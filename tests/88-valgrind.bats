@@ -50,6 +50,9 @@ setup_file() {
 require_valgrind() {
 	command -v valgrind >/dev/null || skip "valgrind is not installed"
 	[ -z "$VG_BROKEN" ] || skip "valgrind does not work here"
+	# ASan and valgrind cannot run together: the plain run covers this.
+	! grep -qa __asan_init "$SVBIN/supervise" ||
+		skip "the programs are built with ASan"
 }
 
 @test "valgrind: supervise through start, restart, down, up and SIGTERM" {
