@@ -180,3 +180,18 @@ fds() { echo $(ls "/proc/$1/fd"); }
 	[ "$status" -eq 111 ]
 	[ "$stderr" = "envdir: fatal: unable to read d/sub: is a directory" ]
 }
+
+@test "supervise: a failed start is reported whatever the notification-fd number" {
+	# Descriptors near supervise's own (the exec report pipe among them)
+	# once replaced that pipe in the child and hid the failure.
+	for n in 7 8 9 10 11 12 13 14 15; do
+		mkdir "s$n"
+		printf '#!/bin/sh\nexit 0\n' >"s$n/run"	# not executable
+		echo "$n" >"s$n/notification-fd"
+		start_bg closefds sh -c 'exec 2>"$0"; exec supervise "$1"' \
+		    "err$n" "s$n"
+	done
+	for n in 7 8 9 10 11 12 13 14 15; do
+		wait_for grep -q "unable to start s$n/run: access denied" "err$n"
+	done
+}
