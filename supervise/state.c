@@ -40,6 +40,16 @@ spawn(char *const *argv, int nfd, int nwfd)
 
 	if (pipe2(syncp, O_CLOEXEC) == -1)
 		return SPAWN_NOFORK;
+	/* The child's dup2 onto nfd must not replace the exec report pipe. */
+	if (nfd >= 0 && syncp[1] == nfd) {
+		e = fcntl(syncp[1], F_DUPFD_CLOEXEC, nfd + 1);
+		close(syncp[1]);
+		if (e == -1) {
+			close(syncp[0]);
+			return SPAWN_NOFORK;
+		}
+		syncp[1] = e;
+	}
 	sig_fork_begin();
 	pid = fork();
 	if (pid != 0)
