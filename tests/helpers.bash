@@ -103,11 +103,13 @@ require_dt() {
 
 # closefds CMD...: execs CMD with only descriptors 0, 1 and 2 open, so a
 # test can tell what a program leaks from what the test harness leaked.
+# (No 2>/dev/null on the loop: bash would keep the caller's stderr on a
+# high descriptor meanwhile, which the loop would then close.)
 closefds() {
 	local fd
 	for fd in $(ls /proc/$BASHPID/fd); do
 		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
-	done 2>/dev/null
+	done
 	exec "$@"
 }
 
