@@ -1,0 +1,233 @@
+#!/usr/bin/env bats
+# Fault injection: supervise, svscan and multilog keep working while the
+# world around them misbehaves (a killed supervise, fork failing, a full
+# disk, a flapping service, a crowd of svc and svstat), and a broken
+# configuration file is reported, never fatal.
+
+load helpers
+
+# The helpers' teardown, plus unmounting whatever a test mounted in $T.
+eval "helpers_$(declare -f teardown)"
+teardown() {
+	local m
+	helpers_teardown
+	for m in $(awk -v t="$T" 'index($2, t) == 1 { print $2 }' \
+	    /proc/self/mounts 2>/dev/null | sort -r); do
+		umount -l "$m" 2>/dev/null
+	done
+	return 0
+}
+
+uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+# started_ms PID: when the kernel forked PID, in ms since boot.
+started_ms() {
+	sed 's/.*) //' "/proc/$1/stat" |
+	    awk -v hz="$(getconf CLK_TCK)" '{ print int($20 * 1000 / hz) }'
+}
+# u32 OFFSET DIR: a little-endian 32-bit field of DIR's status file.
+u32() { od -An -tu4 -j"$1" -N4 --endian=little "$2/supervise/status" | tr -d ' '; }
+lines() { [ "$(wc -l <"$1" 2>/dev/null)" -ge "$2" ]; }
+# fds PID: the descriptors PID holds, with what they point to.
+fds() {
+	local f
+	for f in /proc/$1/fd/*; do
+		echo "${f##*/} $(readlink "$f")"
+	done | sort -n
+}
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# in_dir DIR NAME: the pids of the processes called NAME working in DIR.
+in_dir() {
+	local p d
+	d=$(cd "$1" && pwd -P) || return 1
+	for p in $(pgrep -x "$2"); do
+		[ "$(readlink "/proc/$p/cwd")" = "$d" ] && echo "$p"
+	done
+}
+# tmpfs_at DIR KB [INODES]: mounts a tmpfs of KB KiB on DIR (root only).
+tmpfs_at() {
+	mkdir -p "$1"
+	mount -t tmpfs -o "size=${2}k,nr_inodes=${3:-1000},mode=0700" \
+	    tmpfs "$1" || skip "cannot mount a tmpfs here"
+}
+# fill DIR: uses up every inode of DIR's file system, so that no file can
+# be created there, whatever is removed or renamed meanwhile.
+fill() {
+	local i=0
+	while : 2>/dev/null >"$1/fill.$i"; do i=$((i + 1)); done
+}
+
+@test "faults: a supervise killed with SIGKILL under svscan is back within 1 s, its service not run twice" {
+	mksv s/a 'echo $$ >>pids; exec sleep 100'
+	start_bg svscan s
+	wait_for test -s s/a/pids
+	old=$(sup_pid s/a)
+	svc=$(cat s/a/pids)
+	# svscan waits out a second between two starts of one supervise.
+	wait_for eval '[ "$(ps -o etimes= -p '"$old"')" -ge 2 ]'
+	t0=$(uptime_ms)
+	kill -KILL "$old"
+	wait_for lines s/a/pids 2
+	new=$(sup_pid s/a)
+	t1=$(started_ms "$new")
+	echo "latency $((t1 - t0)) ms"
+	[ $((t1 - t0)) -lt 1000 ]
+	wait_gone "$svc"
+	[ "$(svpid s/a)" = "$(tail -n 1 s/a/pids)" ]
+	[ "$(in_dir s/a sleep)" = "$(svpid s/a)" ]
+}
+
+@test "faults: fork failing: supervise stays up, says so, and starts the service once forks work" {
+	require_root
+	command -v setpriv >/dev/null && command -v prlimit >/dev/null ||
+	    skip "setpriv or prlimit is not installed"
+	# Root ignores RLIMIT_NPROC: run supervise as an unused uid, allowed
+	# one more process than that uid has, the last one taken by a blocker.
+	chmod 755 "$T"
+	mksv s 'echo $$ >pids; exec sleep 100'
+	chown -R 47011:47011 s
+	as=(setpriv --reuid 47011 --regid 47011 --clear-groups)
+	start_bg "${as[@]}" sleep 100
+	blocker=$LAST_PID
+	n=$(ps -u 47011 --no-headers | wc -l)
+	start_bg "${as[@]}" softlimit -p $((n + 1)) supervise s 2>err
+	wait_for eval '[ "$(grep -c "unable to fork" err)" -ge 2 ]'
+	sup=$(sup_pid s)
+	[ "$(head -n 1 err)" = "supervise: warning: unable to fork for s: temporary failure" ]
+	[ ! -e s/pids ]
+	svstat s | grep -q '^s: down '
+	kill "$blocker"
+	wait_for test -s s/pids
+	wait_for has_pid s
+	[ "$(svpid s)" = "$(cat s/pids)" ]
+	[ "$(sup_pid s)" = "$sup" ]
+	[ "$(u32 36 s)" = 1 ]
+}
+
+@test "faults: a full disk under supervise/: updates fail loudly, supervising goes on, then recovers" {
+	require_root
+	mksv s 'echo $$ >>pids; exec sleep 100'
+	tmpfs_at s/supervise 64 32
+	start_bg supervise s 2>err
+	wait_for has_pid s
+	first=$(svpid s)
+	fill s/supervise
+	# A dead service is restarted although its state cannot be written.
+	kill -KILL "$first"
+	wait_for lines s/pids 2
+	wait_for grep -q 'unable to write s/supervise/status' err
+	grep -q '^supervise: warning: unable to write s/supervise/status: no space left on device$' err
+	second=$(tail -n 1 s/pids)
+	alive "$second"
+	# Readers still see a whole record, the last one written.
+	run --separate-stderr svstat s
+	[ "$status" = 0 ]
+	[[ "$output" == "s: up (pid $first) "* ]]
+	svc -d s
+	wait_gone "$second"
+	alive "$LAST_PID"
+	rm s/supervise/fill.*
+	svc -u s
+	wait_for eval '[ "$(svpid s)" = "$(tail -n 1 s/pids)" ]'
+	[ "$(wc -l <s/pids)" = 3 ]
+	run --separate-stderr svstat s
+	[[ "$output" == "s: up (pid $(tail -n 1 s/pids)) "* ]]
+	[ ! -e s/supervise/status.new ]
+}
+
+# Slow (about 12 s): with the 1 s throttle, each supervise sees about ten
+# exits in that time; five services of different kinds under one svscan
+# make fifty. 10,000 exits would take hours.
+@test "faults: services exiting at once, 12 s: throttle holds, no fd or memory growth in supervise and svscan" {
+	mksv s/plain 'exit 1'
+	mksv s/finish 'exit 2'
+	printf '#!/bin/sh\nexit 0\n' >s/finish/finish
+	chmod +x s/finish/finish
+	mksv s/notify 'echo >&5; exit 3'
+	echo 5 >s/notify/notification-fd
+	mksv s/killpg 'kill -9 $$'
+	: >s/killpg/killpg
+	mksv s/logged 'echo hello; exit 4'
+	mksv s/logged/log 'exec cat >/dev/null'
+	start_bg svscan s
+	scan=$LAST_PID
+	svs="plain finish notify killpg logged"
+	for d in $svs; do wait_for eval "[ \"\$(u32 36 s/$d)\" -ge 2 ]"; done
+	t0=$(date +%s%N)
+	fds "$scan" >fd.scan.0
+	r0=$(rss_kb "$scan")
+	for d in $svs; do
+		p=$(sup_pid s/$d)
+		echo "$p" >sup.$d
+		fds "$p" >fd.$d.0
+		rss_kb "$p" >rss.$d.0
+		u32 36 s/$d >starts.$d.0
+	done
+	# An observation window, not a synchronisation.
+	sleep 12
+	t1=$(date +%s%N)
+	secs=$(( (t1 - t0) / 1000000000 ))
+	for d in $svs; do
+		p=$(cat sup.$d)
+		n=$(( $(u32 36 s/$d) - $(cat starts.$d.0) ))
+		echo "$d: $n starts in $secs s, rss $(cat rss.$d.0) -> $(rss_kb "$p") kB"
+		[ "$n" -ge 3 ]
+		[ "$n" -le $((secs + 1)) ]
+		diff fd.$d.0 <(fds "$p")
+		[ "$(rss_kb "$p")" -le $(( $(cat rss.$d.0) + 64 )) ]
+	done
+	echo "svscan: rss $r0 -> $(rss_kb "$scan") kB"
+	diff fd.scan.0 <(fds "$scan")
+	[ "$(rss_kb "$scan")" -le $((r0 + 64)) ]
+}
+
+# Slow (10 s): the crowd has to run long enough to meet every moment of
+# supervise's cycle (down signal, throttle, restart) many times.
+@test "faults: 50 svc writers and 50 svstat readers for 10 s: no torn read, d then u ends up" {
+	mksv s 'exec sleep 100'
+	start_bg supervise s 2>err
+	sup=$LAST_PID
+	wait_for has_pid s
+	pids=()
+	for i in $(seq 50); do
+		start_bg sh -c 'while [ $(date +%s) -lt $1 ]; do
+			svc -d s || echo "svc -d: $?"; svc -u s || echo "svc -u: $?"
+		done >w.$2 2>&1' - "$(( $(date +%s) + 10 ))" "$i"
+		pids+=("$LAST_PID")
+		start_bg sh -c 'while [ $(date +%s) -lt $1 ]; do
+			svstat s || echo "svstat: $?"
+		done >r.$2 2>&1' - "$(( $(date +%s) + 10 ))" "$i"
+		pids+=("$LAST_PID")
+	done
+	for p in "${pids[@]}"; do wait_gone "$p" 30; done
+	alive "$sup"
+	cat w.* >writers
+	[ ! -s writers ]
+	cat r.* >readers
+	wc -l readers
+	[ "$(wc -l <readers)" -ge 100 ]
+	! grep -Ev '^s: (up \(pid [0-9]+\)|down) [0-9]+ seconds?(, [a-z0-9 ]+)*$' readers
+	# Every writer's last command was u.
+	wait_for has_pid s
+	run --separate-stderr svstat s
+	[[ "$output" == "s: up (pid "* ]]
+	[[ "$output" != *"want down"* ]]
+	[ ! -s err ]
+}
+
+@test "faults: the disk filling under multilog: it waits, retries, and drops no line" {
+	require_root
+	tmpfs_at main 16
+	mkfifo in
+	exec 5<>in
+	start_bg sh -c 'exec multilog s4096 n20 ./main <in 2>err' 5>&-
+	seq -f 'line %05g of a log that fills the disk' 1000 >&5
+	wait_for grep -q 'no space left on device' err
+	head -n 1 err
+	grep -q '^multilog: warning: unable to write to ./main/current, pausing: no space left on device$' err
+	alive "$LAST_PID"
+	mount -o remount,size=1m main
+	exec 5>&-
+	wait_gone "$LAST_PID" 30
+	diff <(seq -f 'line %05g of a log that fills the disk' 1000) \
+	    <(cat main/@* main/current)
+}
