@@ -234,3 +234,73 @@ fill() {
 	diff <(seq -f 'line %05g of a log that fills the disk' 1000) \
 	    <(cat main/@* main/current)
 }
+
+# down_with VALUE: with VALUE in s/down-signal, svc -d s (whose service
+# ignores it); prints the name of the signal the service caught.
+down_with() {
+	local n
+	printf '%s' "$1" >s/down-signal
+	n=$(wc -l <s/caught)
+	svc -d s
+	wait_for lines s/caught $((n + 1))
+	tail -n 1 s/caught
+}
+
+@test "faults: a down-signal that is no signal is reported, and TERM sent" {
+	mksv s 'for s in TERM USR1; do trap "echo $s >>caught" $s; done
+	: >caught; echo $$ >p; while :; do sleep 1 & wait $!; done'
+	start_bg supervise s 2>err
+	wait_for test -s s/p
+	long=$(printf 'T%.0s' $(seq 40))
+	bin=$'\x01\xff'
+	for v in FOO SIGFOO 0 65 '' "$long" "$bin" 'TERM TERM'; do
+		[ "$(down_with "$v")" = TERM ]
+	done
+	diff - err <<-END
+	supervise: warning: invalid s/down-signal: FOO: using TERM
+	supervise: warning: invalid s/down-signal: SIGFOO: using TERM
+	supervise: warning: invalid s/down-signal: 0: using TERM
+	supervise: warning: invalid s/down-signal: 65: using TERM
+	supervise: warning: invalid s/down-signal: : using TERM
+	supervise: warning: invalid s/down-signal: ${long:0:28}...: using TERM
+	supervise: warning: invalid s/down-signal: $bin: using TERM
+	supervise: warning: invalid s/down-signal: TERM TERM: using TERM
+	END
+	# Still supervising the same service, and a good value works.
+	[ "$(down_with SIGUSR1)" = USR1 ]
+	[ "$(svpid s)" = "$(cat s/p)" ]
+}
+
+@test "faults: garbage in timeout-kill, timeout-finish, restart-delay-max: reported, defaults used" {
+	mksv s 'echo $$ >>pids; exec sleep 100'
+	printf '#!/bin/sh\nexec sleep 100\n' >s/finish
+	chmod +x s/finish
+	# 40 digits: too long, not a number cut short (that would be 0).
+	printf '%040d\n' 300 >s/timeout-kill
+	echo 'soon' >s/timeout-finish
+	printf '\x00\x01' >s/restart-delay-max
+	start_bg supervise s 2>err
+	wait_for test -s s/pids
+	# timeout-kill: no SIGKILL (the default is never); TERM does it.
+	svc -d s
+	# timeout-finish: the default, 5 s, kills this finish.
+	wait_for stat_is s finish
+	wait_for -t 15 stat_is s down
+	svc -u s
+	wait_for lines s/pids 2
+	grep -qx "supervise: warning: invalid s/timeout-kill: $(printf '%028d' 0)..." err
+	grep -qx 'supervise: warning: invalid s/timeout-finish: soon' err
+	grep -q '^supervise: warning: invalid s/restart-delay-max: ' err
+	[ "$(grep -vc 'warning: invalid' err)" = 0 ]
+}
+
+@test "faults: svscan supervises names with spaces, newlines and a leading dash" {
+	for n in 'a b' $'a\nb' '-x' ' '; do mksv "s/$n" 'exec sleep 100'; done
+	start_bg svscan s 2>err
+	for n in 'a b' $'a\nb' '-x' ' '; do wait_for has_pid "s/$n"; done
+	run --separate-stderr svstat s/-x 's/a b'
+	[ "$status" = 0 ]
+	[[ "${lines[0]}" == "s/-x: up (pid "* ]]
+	[[ "${lines[1]}" == "s/a b: up (pid "* ]]
+	[ ! -s err ]
+}
