@@ -210,7 +210,8 @@ fill() {
 	cat r.* >readers
 	wc -l readers
 	[ "$(wc -l <readers)" -ge 50 ]
-	! grep -Ev '^s: (up \(pid [0-9]+\)|down) [0-9]+ seconds?(, [a-z0-9 ]+)*$' readers
+	bad=$(grep -Ev '^s: (up \(pid [0-9]+\)|down) [0-9]+ seconds?(, [A-Za-z0-9 ]+)*$' readers || true)
+	[ -z "$bad" ]
 	# Every writer's last command was u.
 	wait_for has_pid s
 	run --separate-stderr svstat s
