@@ -167,11 +167,13 @@ fill() {
 	done
 	# An observation window, not a synchronisation.
 	sleep 8
+	for d in $svs; do u32 36 s/$d >starts.$d.1; done
 	t1=$(date +%s%N)
-	secs=$(( (t1 - t0) / 1000000000 ))
+	# Rounded up: the counters were read within [t0, t1].
+	secs=$(( (t1 - t0 + 999999999) / 1000000000 ))
 	for d in $svs; do
 		p=$(cat sup.$d)
-		n=$(( $(u32 36 s/$d) - $(cat starts.$d.0) ))
+		n=$(( $(cat starts.$d.1) - $(cat starts.$d.0) ))
 		echo "$d: $n starts in $secs s, rss $(cat rss.$d.0) -> $(rss_kb "$p") kB"
 		[ "$n" -ge 3 ]
 		[ "$n" -le $((secs + 1)) ]
