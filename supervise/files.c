@@ -40,7 +40,8 @@ files_exists(const char *name)
 
 /*
  * Reads the first line of a small configuration file, without trailing
- * white space. Returns 1 with the line in buf, 0 when the file does not
+ * white space; a line too long for buf ends in "...", so that it is
+ * refused, never read as a number cut short. Returns 1 with the line in buf, 0 when the file does not
  * exist, -1 when it cannot be read (reported).
  */
 static int
@@ -61,6 +62,9 @@ firstline(const char *name, char *buf, size_t size)
 	nl = memchr(buf, '\n', (size_t)r);
 	if (nl != NULL)
 		*nl = '\0';
+	else if ((size_t)r == size - 1 && size > 4)
+		/* Too long for any value: shown cut, and no longer valid. */
+		memcpy(buf + size - 4, "...", 4);
 	len = strlen(buf);
 	while (len > 0 && (buf[len - 1] == ' ' || buf[len - 1] == '\t' ||
 	    buf[len - 1] == '\r'))

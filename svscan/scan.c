@@ -24,13 +24,19 @@
 static void
 child(struct entry *x, int which)
 {
-	static char supervise[] = "supervise", log[] = "log";
-	char *argv[3];
+	static char supervise[] = "supervise", log[] = "log", dashes[] = "--";
+	char *argv[4];
 
 	sig_restore();
 	argv[0] = supervise;
 	argv[1] = x->name;
 	argv[2] = NULL;
+	/* A service named -x is not an option. */
+	if (x->name[0] == '-') {
+		argv[1] = dashes;
+		argv[2] = x->name;
+		argv[3] = NULL;
+	}
 	if (x->log && which == 0 && dup2(x->pi[1], 1) == -1)
 		_exit(EXIT_TEMP);
 	if (which == 1) {
