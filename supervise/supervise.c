@@ -238,6 +238,8 @@ loop(void)
 		p[1].fd = fds.ctlfd;
 		p[2].fd = sv.notifyfd;
 		p[0].events = p[1].events = p[2].events = POLLIN;
+		/* Not written by a poll that a signal interrupts. */
+		p[0].revents = p[1].revents = p[2].revents = 0;
 		n = sv.notifyfd == -1 ? 2 : 3;
 		timeout = -1;
 		deadline = sv_next_deadline();

@@ -162,6 +162,8 @@ loop(int wfd)
 		p[0].events = POLLIN;
 		p[1].fd = wfd;
 		p[1].events = POLLIN;
+		/* Not written by a poll that a signal interrupts. */
+		p[0].revents = p[1].revents = 0;
 		if (poll(p, wfd == -1 ? 1 : 2, timeout) == -1 && errno != EINTR)
 			err_diesys(EXIT_TEMP, "unable to poll", (char *)0);
 		while ((sig = sig_next()) != 0)
