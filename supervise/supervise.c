@@ -83,6 +83,24 @@ make_supervise_dir(void)
 	    (char *)0);
 }
 
+/* Makes the FIFO supervise/NAME (0600) and opens it for reading. */
+static int
+fifo_reader(const char *name)
+{
+	char path[16] = "supervise/";
+	int fd;
+
+	memcpy(path + 10, name, strlen(name) + 1);
+	if (fifo_make(AT_FDCWD, path, 0600) == -1)
+		err_diesys(EXIT_TEMP, "unable to mkfifo ", sv.dir, "/", path,
+		    (char *)0);
+	fd = fifo_open_read(AT_FDCWD, path);
+	if (fd == -1)
+		err_diesys(EXIT_TEMP, "unable to read ", sv.dir, "/", path,
+		    (char *)0);
+	return fd;
+}
+
 static void
 setup(void)
 {
@@ -94,13 +112,7 @@ setup(void)
 	if (fds.lockfd == -1 || lock_exnb(fds.lockfd) == -1)
 		err_diesys(EXIT_TEMP, "unable to acquire ", sv.dir,
 		    "/supervise/lock", (char *)0);
-	if (fifo_make(AT_FDCWD, "supervise/control", 0600) == -1)
-		err_diesys(EXIT_TEMP, "unable to mkfifo ", sv.dir,
-		    "/supervise/control", (char *)0);
-	fds.ctlfd = fifo_open_read(AT_FDCWD, "supervise/control");
-	if (fds.ctlfd == -1)
-		err_diesys(EXIT_TEMP, "unable to read ", sv.dir,
-		    "/supervise/control", (char *)0);
+	fds.ctlfd = fifo_reader("control");
 	fds.ctlwfd = fifo_open_write(AT_FDCWD, "supervise/control");
 	if (fds.ctlwfd == -1)
 		err_diesys(EXIT_TEMP, "unable to write ", sv.dir,
@@ -177,13 +189,7 @@ stop_orphan(void)
 static void
 open_ok(void)
 {
-	if (fifo_make(AT_FDCWD, "supervise/ok", 0600) == -1)
-		err_diesys(EXIT_TEMP, "unable to mkfifo ", sv.dir,
-		    "/supervise/ok", (char *)0);
-	fds.okfd = fifo_open_read(AT_FDCWD, "supervise/ok");
-	if (fds.okfd == -1)
-		err_diesys(EXIT_TEMP, "unable to read ", sv.dir,
-		    "/supervise/ok", (char *)0);
+	fds.okfd = fifo_reader("ok");
 }
 
 static void
