@@ -87,7 +87,7 @@ make_supervise_dir(void)
 static int
 fifo_reader(const char *name)
 {
-	char path[16] = "supervise/";
+	char path[32] = "supervise/";	/* name is "control" or "ok" */
 	int fd;
 
 	memcpy(path + 10, name, strlen(name) + 1);
