@@ -348,7 +348,9 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	supervise_bg s
 	wait_for has_pid s
 	sw() { awk '/^voluntary_ctxt_switches/ { print $2 }' /proc/$LAST_PID/status; }
-	sleep 1.5	# let the throttle deadline of the start pass
+	# Set up (ok is opened last) and asleep in poll.
+	wait_for svok s
+	wait_for eval '[ "$(cut -d" " -f3 /proc/$LAST_PID/stat)" = S ]'
 	before=$(sw)
 	sleep 2		# an observation window, not a synchronisation
 	[ "$(sw)" = "$before" ]
