@@ -174,13 +174,6 @@ fds() { echo $(ls "/proc/$1/fd"); }
 	[ "$stderr" = "envdir: fatal: unable to read d/GONE: file does not exist" ]
 }
 
-@test "envdir: a subdirectory exits 111 and names it" {
-	mkdir -p d/sub
-	run --separate-stderr envdir d true
-	[ "$status" -eq 111 ]
-	[ "$stderr" = "envdir: fatal: unable to read d/sub: is a directory" ]
-}
-
 @test "supervise: a failed start is reported whatever the notification-fd number" {
 	# Descriptors near supervise's own (the exec report pipe among them)
 	# once replaced that pipe in the child and hid the failure.
