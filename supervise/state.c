@@ -26,10 +26,14 @@ extern char **environ;
 enum { SPAWN_NOFORK = -1, SPAWN_NOEXEC = -2 };
 
 /*
- * Forks and execs argv[0]. A close-on-exec pipe tells whether the exec
- * worked, so a missing or non-executable program is a failed start, not a
- * run that exited 111. nfd >= 0 asks for the descriptor nwfd as nfd in the
- * child. Returns the pid, SPAWN_NOFORK or SPAWN_NOEXEC (errno set).
+ * Starts argv[0] in a child made by vfork: unlike fork, it copies no page
+ * tables and leaves us no copy-on-write faults to take afterwards, which
+ * was most of the cost of a start (bench/RESULTS.md). The child makes
+ * system calls only. A close-on-exec pipe tells whether the exec worked,
+ * so a missing or non-executable program is a failed start, not a run
+ * that exited 111; it also keeps this right where vfork is only a fork
+ * (valgrind). nfd >= 0 asks for the descriptor nwfd as nfd in the child.
+ * Returns the pid, SPAWN_NOFORK or SPAWN_NOEXEC (errno set).
  */
 static pid_t
 spawn(char *const *argv, int nfd, int nwfd)
@@ -51,7 +55,7 @@ spawn(char *const *argv, int nfd, int nwfd)
 		syncp[1] = e;
 	}
 	sig_fork_begin();
-	pid = fork();
+	pid = vfork();
 	if (pid != 0)
 		sig_fork_end();
 	if (pid == -1) {
