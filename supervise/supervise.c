@@ -101,6 +101,26 @@ fifo_reader(const char *name)
 	return fd;
 }
 
+/*
+ * Modes set by hand on an existing supervise/ or control are kept, as
+ * daemontools keeps them (a group allowed to control a service is a
+ * common set-up), but one that lets every user control the service, or
+ * swap the FIFOs, is worth a warning: see doc/SECURITY.md.
+ */
+static void
+warn_modes(void)
+{
+	struct stat st;
+
+	if (fstat(fds.ctlfd, &st) == 0 && (st.st_mode & S_IWOTH))
+		err_warn(sv.dir, "/supervise/control is "
+		    "writable by every user", (char *)0);
+	if (stat("supervise", &st) == 0 && (st.st_mode & S_IWOTH) &&
+	    !(st.st_mode & S_ISVTX))
+		err_warn(sv.dir, "/supervise is "
+		    "writable by every user", (char *)0);
+}
+
 static void
 setup(void)
 {
@@ -113,6 +133,7 @@ setup(void)
 		err_diesys(EXIT_TEMP, "unable to acquire ", sv.dir,
 		    "/supervise/lock", (char *)0);
 	fds.ctlfd = fifo_reader("control");
+	warn_modes();
 	fds.ctlwfd = fifo_open_write(AT_FDCWD, "supervise/control");
 	if (fds.ctlwfd == -1)
 		err_diesys(EXIT_TEMP, "unable to write ", sv.dir,

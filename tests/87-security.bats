@@ -56,6 +56,29 @@ fds() { echo $(ls "/proc/$1/fd"); }
 	[ "$(stat -c %u s/supervise/control)" = "$(id -u)" ]
 }
 
+@test "security: modes set by hand are kept; one every user could write is warned about" {
+	mksv s 'exec sleep 100'
+	mkdir -m 0770 s/supervise
+	mkfifo -m 0620 s/supervise/control
+	start_bg sh -c 'exec supervise s 2>err.group'
+	wait_for has_pid s
+	svc -dx s
+	wait_gone "$LAST_PID"
+	# A group allowed to control the service: kept, no warning.
+	[ "$(stat -c %a s/supervise/control)" = 620 ]
+	[ "$(stat -c %a s/supervise)" = 770 ]
+	[ ! -s err.group ]
+	chmod 0622 s/supervise/control
+	chmod 0777 s/supervise
+	start_bg sh -c 'exec supervise s 2>err.all'
+	wait_for has_pid s
+	wait_for grep -q 'supervise is' err.all
+	cat err.all
+	[ "$(sort err.all)" = "supervise: warning: s/supervise is writable by every user
+supervise: warning: s/supervise/control is writable by every user" ]
+	[ "$(stat -c %a s/supervise/control)" = 622 ]
+}
+
 @test "security: so does every supervise svscan starts, the logger's too" {
 	mksv scan/a 'exec sleep 100'
 	mksv scan/a/log 'exec cat >/dev/null'
