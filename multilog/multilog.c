@@ -3,10 +3,13 @@
  * or deselect by pattern, copy to stderr, keep in a status file, append to
  * automatically rotated log directories. See multilog(8).
  *
- * Everything read is written out before the next read, so a SIGKILL can
- * cost at most one read's worth of lines. Signals come through the
+ * Everything read is written out before the next read. From a pipe, input
+ * is looked at, logged, then consumed (through the journal when there is a
+ * log directory), so that a SIGKILL loses and doubles nothing; otherwise
+ * it can cost one read's worth of lines. Signals come through the
  * self-pipe and are acted on between reads: ALRM rotates, TERM finishes the
- * line being read (one byte at a time), flushes and exits.
+ * line being read (one byte at a time), flushes and exits. A pause on disk
+ * trouble watches the self-pipe too: a TERM there gives up (111).
  */
 #include <sys/stat.h>
 
