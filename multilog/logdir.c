@@ -282,9 +282,9 @@ ld_recover(struct logdir *d)
 	ld_finish(d, "current", 'u');
 }
 
-/* Creates and locks the directory; fatal (111) on trouble. */
+/* Creates, opens and locks the directory; fatal (111) on trouble. */
 void
-logdir_lock(struct logdir *d)
+logdir_open(struct logdir *d)
 {
 	if (mkdir(d->name, 0700) == -1 && errno != EEXIST)
 		err_diesys(EXIT_TEMP, "unable to create ", d->name, (char *)0);

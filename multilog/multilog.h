@@ -82,7 +82,7 @@ int	ml_wait(int);
 void	ml_giveup(const char *, const char *, const char *, const char *,
 	    int);
 
-void	logdir_lock(struct logdir *);
+void	logdir_open(struct logdir *);
 void	logdir_start(struct logdir *);
 void	logdir_put(struct logdir *, const char *, size_t);
 void	logdir_putc(struct logdir *, const char *, size_t);

@@ -136,6 +136,6 @@ script_open(struct script *sc)
 				err_diesys(EXIT_TEMP, "unable to open ",
 				    a->arg, (char *)0);
 		} else if (a->type == ACT_DIR)
-			logdir_lock(a->dir);
+			logdir_open(a->dir);
 	}
 }
