@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>	/* renameat(2) only; no buffered I/O */
 #include <string.h>
 #include <unistd.h>
@@ -24,13 +23,20 @@
 #include "../lib/tai.h"
 #include "multilog.h"
 
-/* Warns "unable to WHAT DIR/FILE, pausing: reason" and waits. */
+/*
+ * Warns "unable to WHAT DIR/FILE, pausing: reason" and waits, unless a
+ * TERM comes (or came): then multilog gives up (ml_giveup, exits 111).
+ */
 void
 logdir_pause(const char *what, const char *dir, const char *file)
 {
-	err_warnsys("unable to ", what, dir, file[0] ? "/" : "", file,
-	    ", pausing", (char *)0);
-	poll(NULL, 0, ML_PAUSE_MS);
+	const char *slash = file[0] ? "/" : "";
+	int e = errno;
+
+	err_warnsys("unable to ", what, dir, slash, file, ", pausing",
+	    (char *)0);
+	if (ml_wait(ML_PAUSE_MS))
+		ml_giveup(what, dir, slash, file, e);
 }
 
 static int
@@ -130,6 +136,8 @@ ld_current(struct logdir *d)
 	while (fstat(d->cur, &st) == -1)
 		logdir_pause("stat ", d->name, "current");
 	d->bytes = (unsigned long)st.st_size;
+	d->dev = st.st_dev;
+	d->ino = st.st_ino;
 }
 
 /* Makes fd (opened close-on-exec) descriptor to, in a child. */
@@ -195,7 +203,10 @@ ld_process(struct logdir *d)
 			return;
 		err_warn("processor ", d->processor, " failed in ", d->name,
 		    ", pausing", (char *)0);
-		poll(NULL, 0, ML_PAUSE_MS);
+		if (ml_wait(ML_PAUSE_MS))
+			err_die(EXIT_TEMP, "processor ", d->processor,
+			    " failed in ", d->name, ", stopping on TERM",
+			    (char *)0);
 	}
 }
 
@@ -214,7 +225,7 @@ ld_sync(struct logdir *d, const char *name, mode_t mode)
 
 /*
  * Closes current and makes it an old file, through the processor if there
- * is one. The order of renames is what recovery (logdir_open) relies on.
+ * is one. The order of renames is what recovery (logdir_start) relies on.
  */
 void
 logdir_rotate(struct logdir *d)
@@ -271,12 +282,10 @@ ld_recover(struct logdir *d)
 	ld_finish(d, "current", 'u');
 }
 
-/* Creates, locks and recovers the directory; fatal (111) on trouble. */
+/* Creates, opens and locks the directory; fatal (111) on trouble. */
 void
 logdir_open(struct logdir *d)
 {
-	int fd;
-
 	if (mkdir(d->name, 0700) == -1 && errno != EEXIST)
 		err_diesys(EXIT_TEMP, "unable to create ", d->name, (char *)0);
 	d->dirfd = open(d->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -291,6 +300,18 @@ logdir_open(struct logdir *d)
 	if (lock_exnb(d->lockfd) == -1)
 		err_diesys(EXIT_TEMP, "unable to lock directory ", d->name,
 		    (char *)0);
+}
+
+/*
+ * Recovers the locked directory after a crash and opens current; fatal
+ * (111) on trouble. The journal has already cut back (journal.c) the
+ * output a killed multilog wrote without consuming its input.
+ */
+void
+logdir_start(struct logdir *d)
+{
+	int fd;
+
 	ld_recover(d);
 	fd = openat(d->dirfd, "state", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd == -1)

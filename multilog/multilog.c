@@ -3,10 +3,13 @@
  * or deselect by pattern, copy to stderr, keep in a status file, append to
  * automatically rotated log directories. See multilog(8).
  *
- * Everything read is written out before the next read, so a SIGKILL can
- * cost at most one read's worth of lines. Signals come through the
+ * Everything read is written out before the next read. From a pipe, input
+ * is looked at, logged, then consumed (through the journal when there is a
+ * log directory), so that a SIGKILL loses and doubles nothing; otherwise
+ * it can cost one read's worth of lines. Signals come through the
  * self-pipe and are acted on between reads: ALRM rotates, TERM finishes the
- * line being read (one byte at a time), flushes and exits.
+ * line being read (one byte at a time), flushes and exits. A pause on disk
+ * trouble watches the self-pipe too: a TERM there gives up (111).
  */
 #include <sys/stat.h>
 
@@ -40,6 +43,10 @@ static struct {
 	char stamp[40];		/* of the latest read, for t and T */
 	size_t stamplen;
 	int term;
+	int alarm;
+	int sigfd;
+	int unsaved;		/* lines are read from stdin but not written */
+	int journal;		/* batches go through the journal */
 	char line[ML_LINE];
 	size_t linelen;
 	int peeking;		/* stdin is a pipe we can peek at */
@@ -225,22 +232,72 @@ settleall(void)
 		logdir_settle(&ml.sc.dir[i]);
 }
 
-/* Acts on pending signals; returns 1 when it is time to exit. */
-static int
-signals(void)
+/* Notes the signals that arrived, to be acted on outside of any pause. */
+static void
+drain(void)
 {
-	size_t i;
 	int sig;
 
 	while ((sig = sig_next()) != 0) {
 		if (sig == SIGTERM)
 			ml.term = 1;
 		else if (sig == SIGALRM)
-			for (i = 0; i < ml.sc.ndir; i++)
-				if (ml.sc.dir[i].bytes > 0)
-					logdir_rotate(&ml.sc.dir[i]);
+			ml.alarm = 1;
+	}
+}
+
+/* Acts on pending signals; returns 1 when it is time to exit. */
+static int
+signals(void)
+{
+	size_t i;
+
+	drain();
+	if (ml.alarm) {
+		ml.alarm = 0;
+		for (i = 0; i < ml.sc.ndir; i++)
+			if (ml.sc.dir[i].bytes > 0)
+				logdir_rotate(&ml.sc.dir[i]);
 	}
 	return ml.term && ml.state == LINE_START;
+}
+
+/*
+ * A pause after disk trouble (logdir_pause): waits ms milliseconds, or
+ * returns 1 as soon as a TERM arrives (or if one already did).
+ */
+int
+ml_wait(int ms)
+{
+	struct pollfd p;
+	int64_t end = mono_ms() + ms, left;
+
+	for (;;) {
+		drain();
+		if (ml.term)
+			return 1;
+		if ((left = end - mono_ms()) <= 0)
+			return 0;
+		p.fd = ml.sigfd;
+		p.events = POLLIN;
+		if (poll(&p, 1, (int)left) == -1 && errno != EINTR)
+			err_diesys(EXIT_TEMP, "unable to poll", (char *)0);
+	}
+}
+
+/*
+ * Gives up on a write that failed with error e, on TERM. Lines still in
+ * the pipe are not lost (the journal takes back their partial output at
+ * the next start); lines already read from it are, and the message says so.
+ */
+void
+ml_giveup(const char *what, const char *dir, const char *slash,
+    const char *file, int e)
+{
+	errno = e;
+	err_diesys(EXIT_TEMP, "unable to ", what, dir, slash, file,
+	    ml.unsaved ? ", stopping on TERM and losing the lines read but "
+	    "not logged" : ", stopping on TERM", (char *)0);
 }
 
 /*
@@ -296,21 +353,47 @@ step_read(void)
 	ml.pending = 0;
 	r = io_read(0, ml.in, ml.term ? 1 : ML_READ);
 	if (r > 0) {
+		ml.unsaved = 1;
 		if (ml.sc.stamp)
 			stamp_now();
 		feed(ml.in, (size_t)r);
 		flushall();
+		ml.unsaved = 0;
 		settleall();
 	}
 	return r;
 }
 
 /*
+ * How much of the r bytes in in[] a step_peek will leave in the pipe: the
+ * start of a line that ends past them and has fewer than 1000 bytes so far
+ * (feed has not acted on it). Known before feed, for the journal header.
+ */
+static size_t
+keep_of(size_t r)
+{
+	const char *s = ml.in + ml.pending, *nl;
+	size_t n = r - ml.pending, len;
+
+	if ((nl = memrchr(s, '\n', n)) != NULL) {
+		n -= (size_t)(nl - s) + 1;
+		return n > 0 && ml.stamplen + n < ML_LINE ? n : 0;
+	}
+	if (ml.state == LINE_TAIL)
+		return 0;
+	len = ml.state == LINE_START ? ml.stamplen : ml.linelen;
+	return len + n < ML_LINE ? r : 0;
+}
+
+/*
  * One step looking at the pipe first: the same bytes as a read would
  * return are acted on and written out, and only then consumed, except the
  * start of an unfinished line, which stays in the pipe (ml.pending) for
- * the next step. A peek that shows nothing new falls back to step_read's
- * way for that line, so that a writer pausing mid-line costs no spinning.
+ * the next step. With the journal (journal.c), a header goes first and
+ * the consuming is a splice into it, so that a SIGKILL anywhere leaves the
+ * batch either logged and consumed, or taken back and still in the pipe.
+ * A peek that shows nothing new falls back to step_read's way for that
+ * line, so that a writer pausing mid-line costs no spinning.
  */
 static ssize_t
 step_peek(void)
@@ -332,11 +415,19 @@ step_peek(void)
 	}
 	if (ml.sc.stamp)
 		stamp_now();
+	keep = keep_of((size_t)r);
+	if (ml.journal && keep < (size_t)r)
+		journal_begin((size_t)r - keep);
 	ml.lineoff = 0;
 	feed(ml.in + ml.pending, (size_t)r - ml.pending);
 	flushall();
-	keep = ml.state == LINE_HEAD ? (size_t)r - ml.lineoff : 0;
-	skip((size_t)r - keep);
+	if (keep != (ml.state == LINE_HEAD ? (size_t)r - ml.lineoff : 0))
+		err_die(EXIT_BUG, "internal error: the batch size was "
+		    "mispredicted", (char *)0);
+	if (ml.journal && keep < (size_t)r)
+		journal_end((size_t)r - keep);
+	else
+		skip((size_t)r - keep);
 	ml.pending = keep;
 	settleall();
 	return 1;
@@ -347,7 +438,7 @@ main(int argc, char **argv)
 {
 	ssize_t r = 0;
 	size_t i;
-	int sigfd, e;
+	int e;
 
 	err_setprog(argv[0]);
 	if (argc < 2)
@@ -356,13 +447,16 @@ main(int argc, char **argv)
 		err_die(EXIT_USAGE, "invalid action ", ml.sc.bad, ": ",
 		    ml.sc.why, (char *)0);
 	umask(022);
-	if ((sigfd = sig_pipe()) == -1 || sig_catch(SIGTERM) == -1 ||
+	if ((ml.sigfd = sig_pipe()) == -1 || sig_catch(SIGTERM) == -1 ||
 	    sig_catch(SIGALRM) == -1 || sig_ignore(SIGXFSZ) == -1)
 		err_diesys(EXIT_TEMP, "unable to set up signals", (char *)0);
 	script_open(&ml.sc);
 	ml.peeking = peek_open(0) == 0;
+	ml.journal = journal_open(&ml.sc, ml.peeking) == 0;
+	for (i = 0; i < ml.sc.ndir; i++)
+		logdir_start(&ml.sc.dir[i]);
 
-	while (wait_input(sigfd)) {
+	while (wait_input(ml.sigfd)) {
 		if (ml.peeking && !ml.term)
 			r = step_peek();
 		else
@@ -372,10 +466,12 @@ main(int argc, char **argv)
 	}
 	e = errno;
 	/* A partial last line gets its newline. */
+	ml.unsaved = 1;
 	if (ml.state != LINE_START)
 		endline();
 	for (i = 0; i < ml.sc.ndir; i++)
 		logdir_close(&ml.sc.dir[i]);
+	journal_close();
 	if (r == -1) {
 		errno = e;
 		err_diesys(EXIT_TEMP, "unable to read input", (char *)0);

@@ -1,7 +1,9 @@
 /*
  * multilog's parts: the script (script.c), pattern matching (match.c), the
- * automatically rotated log directories (logdir.c) and the main loop
- * (multilog.c). See multilog(8).
+ * automatically rotated log directories (logdir.c), looking at the input
+ * before consuming it (peek.c), the journal that makes a batch of input
+ * logged exactly once (journal.c) and the main loop (multilog.c). See
+ * multilog(8).
  */
 #ifndef MULTILOG_H
 #define MULTILOG_H
@@ -25,6 +27,8 @@ struct logdir {
 	unsigned long size;
 	unsigned long num;
 	unsigned long bytes;	/* written to current */
+	dev_t dev;		/* of current */
+	ino_t ino;
 	int dirfd;
 	int lockfd;
 	int cur;		/* current, open for appending */
@@ -68,7 +72,18 @@ int	peek_skip(int, size_t);
 
 int	match(const char *, const char *, size_t);
 
+int	journal_open(struct script *, int);
+void	journal_begin(size_t);
+void	journal_end(size_t);
+int	journal_active(void);
+void	journal_close(void);
+
+int	ml_wait(int);
+void	ml_giveup(const char *, const char *, const char *, const char *,
+	    int);
+
 void	logdir_open(struct logdir *);
+void	logdir_start(struct logdir *);
 void	logdir_put(struct logdir *, const char *, size_t);
 void	logdir_putc(struct logdir *, const char *, size_t);
 void	logdir_flush(struct logdir *);

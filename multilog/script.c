@@ -117,8 +117,9 @@ script_parse(struct script *sc, int argc, char **argv)
 }
 
 /*
- * Opens the =files and the directories, in script order; any trouble here
- * is fatal (111) because no input has been read yet.
+ * Opens the =files and locks the directories, in script order; any trouble
+ * here is fatal (111) because no input has been read yet. logdir_start
+ * then readies each directory, once the journal is dealt with.
  */
 void
 script_open(struct script *sc)
