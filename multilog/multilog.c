@@ -399,7 +399,7 @@ static ssize_t
 step_peek(void)
 {
 	ssize_t r;
-	size_t keep;
+	size_t keep, actual;
 
 	r = peek(0, ml.in, ml.pending + ML_READ);
 	if (r == -1) {
@@ -421,9 +421,19 @@ step_peek(void)
 	ml.lineoff = 0;
 	feed(ml.in + ml.pending, (size_t)r - ml.pending);
 	flushall();
-	if (keep != (ml.state == LINE_HEAD ? (size_t)r - ml.lineoff : 0))
-		err_die(EXIT_BUG, "internal error: the batch size was "
-		    "mispredicted", (char *)0);
+	actual = ml.state == LINE_HEAD ? (size_t)r - ml.lineoff : 0;
+	if (actual != keep && ml.journal) {
+		/*
+		 * keep_of and feed disagree: a bug, but the input that shows
+		 * it would be shown again to every restarted multilog. Go on
+		 * without the journal (a SIGKILL may double a batch again).
+		 */
+		err_warn("internal error: the batch size was mispredicted; "
+		    "going on without the journal", (char *)0);
+		journal_close();
+		ml.journal = 0;
+	}
+	keep = actual;
 	if (ml.journal && keep < (size_t)r)
 		journal_end((size_t)r - keep);
 	else
