@@ -3,8 +3,9 @@
  * runit's runsv) by writing command letters to DIR/supervise/control, and
  * with -w wait, without polling, until each service reaches a state: the
  * supervise/ directory is watched (lib/watch.h) and the status record,
- * replaced by rename at every change, is read again at each event. See
- * svc(8).
+ * replaced by rename at every change, is read again at each event; a
+ * write end of supervise/ok in the same wait tells at once that the
+ * supervise died. See svc(8).
  */
 #include <sys/stat.h>
 

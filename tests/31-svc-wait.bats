@@ -47,7 +47,7 @@ NOTRUN="supervise not running"
 	[ "$(cat err)" = "svc: warning: unable to control s: $NOTRUN" ]
 }
 
-@test "svc -wU: a service never ready, supervise killed -9: exit 111 at once" {
+@test "svc -wU: supervise killed while svc waits for readiness: exit 111 at once" {
 	require_ours
 	mksv s "echo \$\$ >$T/s.pid; exec sleep 100"
 	echo 5 >s/notification-fd
