@@ -32,14 +32,22 @@ downsv() {
 }
 require_ours() { [ -x "$SVBIN/supervise" ] || skip "no supervise built"; }
 NOTRUN="supervise not running"
+# release DIR CODE: svc -u DIR brings DIR up; the svc waiting in the
+# background then returns, with exit code CODE.
+release() {
+	svc -u "$1"
+	wait_for -t 30 test -s rc
+	[ "$(cat rc)" = "$2" ]
+}
 
-@test "svc -wu: supervise killed -9 while svc waits: warning, exit 111 at once" {
-	require_ours
-	downsv s
-	start_bg supervise s
-	sv=$LAST_PID
+# killed_while_waiting SUPERVISE STATE: with s run by SUPERVISE, starts
+# svc -wSTATE -T 100000 s, kills the supervise with SIGKILL once svc holds
+# s/supervise/ok, and checks that svc warns and exits 111 at once.
+killed_while_waiting() {
+	start_bg "$1" s
+	local sv=$LAST_PID
 	wait_for test -s s/supervise/status
-	start_bg bgrc svc -wu -T 100000 s 2>err
+	start_bg bgrc svc -w"$2" -T 100000 s 2>err
 	wait_for holding "$LAST_PID" s
 	kill -KILL "$sv"
 	wait_for -t 30 test -s rc
@@ -47,19 +55,18 @@ NOTRUN="supervise not running"
 	[ "$(cat err)" = "svc: warning: unable to control s: $NOTRUN" ]
 }
 
+@test "svc -wu: supervise killed -9 while svc waits: warning, exit 111 at once" {
+	require_ours
+	downsv s
+	killed_while_waiting supervise u
+}
+
 @test "svc -wU: supervise killed while svc waits for readiness: exit 111 at once" {
 	require_ours
 	mksv s "echo \$\$ >$T/s.pid; exec sleep 100"
 	echo 5 >s/notification-fd
-	start_bg supervise s
-	sv=$LAST_PID
-	wait_for has_pid s
-	start_bg bgrc svc -wU -T 100000 s 2>err
-	wait_for holding "$LAST_PID" s
-	kill -KILL "$sv"
-	wait_for -t 30 test -s rc
-	[ "$(cat rc)" = 111 ]
-	[ "$(cat err)" = "svc: warning: unable to control s: $NOTRUN" ]
+	killed_while_waiting supervise U
+	[[ "$(svstat s)" =~ ^s:\ supervise\ not\ running ]]
 }
 
 @test "svc -wu: one supervise of two dies: svc waits for the other, exits 111" {
@@ -77,9 +84,7 @@ NOTRUN="supervise not running"
 	# It gives up on a and goes on waiting for b.
 	wait_for -t 30 holding "$LAST_PID" b
 	[ ! -e rc ]
-	svc -u b
-	wait_for -t 30 test -s rc
-	[ "$(cat rc)" = 111 ]
+	release b 111
 	[ "$(cat err)" = "svc: warning: unable to control a: $NOTRUN" ]
 	has_pid b
 }
@@ -87,15 +92,7 @@ NOTRUN="supervise not running"
 @test "svc -wu: daemontools' supervise killed -9 while svc waits: exit 111" {
 	require_dt
 	downsv s
-	start_bg "$DT/supervise" s
-	sv=$LAST_PID
-	wait_for test -s s/supervise/status
-	start_bg bgrc svc -wu -T 100000 s 2>err
-	wait_for holding "$LAST_PID" s
-	kill -KILL "$sv"
-	wait_for -t 30 test -s rc
-	[ "$(cat rc)" = 111 ]
-	[ "$(cat err)" = "svc: warning: unable to control s: $NOTRUN" ]
+	killed_while_waiting "$DT/supervise" u
 }
 
 @test "svc -wu: svscan restarted supervise before svc noticed: svc keeps waiting" {
@@ -114,9 +111,7 @@ NOTRUN="supervise not running"
 	kill -KILL "$old"
 	wait_for eval 'p=$(sup_pid sv/s) && [ "$p" != '"$old"' ] && svok sv/s'
 	kill -CONT "$svcpid"
-	svc -u sv/s
-	wait_for -t 30 test -s rc
-	[ "$(cat rc)" = 0 ]
+	release sv/s 0
 	[ ! -s err ]
 	has_pid sv/s
 }
@@ -141,8 +136,6 @@ NOTRUN="supervise not running"
 	kill -CONT "$svcpid"
 	wait_for -t 30 holding "$bg" s
 	[ ! -e rc ]
-	svc -u s
-	wait_for -t 30 test -s rc
-	[ "$(cat rc)" = 0 ]
+	release s 0
 	[ ! -s err ]
 }
