@@ -1,12 +1,16 @@
 /*
  * Directory watching; see watch.h. With inotify or kqueue, watch_wait
  * sleeps in poll(2) until the kernel reports an event on a watched
- * directory or the deadline passes. Without either, every wait is a timed
- * sleep, the documented fallback; so is a wait for WATCH_OPENS under
- * kqueue, which cannot see a file in a directory being opened.
+ * directory, the peer's reader goes away, or the deadline passes. Without
+ * either, every wait is a timed sleep, the documented fallback; so is a
+ * wait for WATCH_OPENS under kqueue, which cannot see a file in a
+ * directory being opened.
  *
  * Callers arm the watch first and only then look at what they wait for,
  * so a change between the look and the wait still wakes them up.
+ *
+ * The kqueue code is not compiled on Linux, where this is developed: keep
+ * it short and keep it obviously right.
  */
 #include <sys/stat.h>
 
@@ -27,6 +31,7 @@
 #include <sys/time.h>
 #endif
 
+#include "io.h"
 #include "tai.h"
 #include "watch.h"
 
@@ -39,6 +44,8 @@ watch_init(struct watch *w)
 	w->capped = 0;
 	w->backoff = BACKOFF_MIN;
 	w->ndirs = 0;
+	w->peer = -1;
+	w->peerpoll = 0;
 #if defined(WATCH_INOTIFY)
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 #elif defined(WATCH_KQUEUE)
@@ -64,7 +71,11 @@ add(struct watch *w, const char *path, int what)
 	uint32_t mask;
 
 	mask = IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
-	    IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+	    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+	if (what & WATCH_WRITES)
+		mask |= IN_MODIFY;
+	if (what & WATCH_ATTRIBS)
+		mask |= IN_ATTRIB;
 	if (what & WATCH_OPENS)
 		mask |= IN_OPEN;
 	return inotify_add_watch(w->fd, path, mask) == -1 ? -1 : 0;
@@ -98,7 +109,8 @@ add(struct watch *w, const char *path, int what)
 		goto fail;
 	}
 	EV_SET(&ev, fd, EVFILT_VNODE, EV_ADD | EV_CLEAR, NOTE_WRITE |
-	    NOTE_EXTEND | NOTE_DELETE | NOTE_RENAME, 0, 0);
+	    NOTE_EXTEND | NOTE_DELETE | NOTE_RENAME |
+	    ((what & WATCH_ATTRIBS) ? NOTE_ATTRIB : 0), 0, 0);
 	if (kevent(w->fd, &ev, 1, NULL, 0, NULL) == -1)
 		goto fail;
 	w->dirs[w->ndirs++] = fd;
@@ -113,9 +125,10 @@ fail:
 #endif
 
 /*
- * Watches the directory path. Returns 0, or -1 with errno (ENOENT: it does
- * not exist, ENOTDIR: not a directory). In the fallback it only checks
- * that the path is there, so callers behave the same on every system.
+ * Watches the directory path for what (WATCH_* flags). Returns 0, or -1
+ * with errno (ENOENT: it does not exist, ENOTDIR: not a directory). In the
+ * fallback it only checks that the path is there, so callers behave the
+ * same on every system.
  */
 int
 watch_add(struct watch *w, const char *path, int what)
@@ -130,6 +143,33 @@ watch_add(struct watch *w, const char *path, int what)
 	return access(path, F_OK);
 }
 
+/*
+ * Follows fd, the write end of a FIFO, until its reader goes away (fd -1:
+ * no longer). The caller keeps fd and closes it; a peer that is gone must
+ * be replaced or dropped before the next wait. Under kqueue it is an
+ * EVFILT_WRITE event (EV_EOF when the reader is gone); elsewhere it is
+ * polled, where Linux reports POLLERR and others POLLHUP.
+ */
+int
+watch_peer(struct watch *w, int fd)
+{
+#if defined(WATCH_KQUEUE)
+	struct kevent ev;
+
+	if (fd != -1 && w->fd != -1) {
+		EV_SET(&ev, fd, EVFILT_WRITE, EV_ADD | EV_CLEAR, 0, 0, 0);
+		if (kevent(w->fd, &ev, 1, NULL, 0, NULL) == -1)
+			return -1;
+		w->peer = fd;
+		w->peerpoll = 0;
+		return 0;
+	}
+#endif
+	w->peer = fd;
+	w->peerpoll = fd != -1;
+	return 0;
+}
+
 /* The descriptor to poll for readability, or -1 in the fallback. */
 int
 watch_fd(const struct watch *w)
@@ -137,75 +177,103 @@ watch_fd(const struct watch *w)
 	return w->fd;
 }
 
-/* Reads and forgets the pending events. */
-void
+/*
+ * Reads and forgets the pending events. Any of them (an overflow
+ * included) means "look again". Returns 0 if there were none, 1 if there
+ * were, WATCH_GONE if one said the peer's reader went away, -1 on error.
+ */
+int
 watch_drain(struct watch *w)
 {
 #if defined(WATCH_INOTIFY)
-	char buf[4096];
+	char buf[4096] __attribute__((aligned(8)));
+	ssize_t r;
+	int any = 0;
 
-	if (w->fd != -1)
-		while (read(w->fd, buf, sizeof(buf)) > 0)
-			;
+	if (w->fd == -1)
+		return 0;
+	while ((r = io_read(w->fd, buf, sizeof(buf))) > 0)
+		any = 1;
+	return r == -1 && errno != EAGAIN ? -1 : any;
 #elif defined(WATCH_KQUEUE)
 	struct kevent ev[8];
 	struct timespec zero = { 0, 0 };
+	int i, n, any = 0;
 
-	if (w->fd != -1)
-		while (kevent(w->fd, NULL, 0, ev, 8, &zero) > 0)
-			;
+	if (w->fd == -1)
+		return 0;
+	while ((n = kevent(w->fd, NULL, 0, ev, 8, &zero)) > 0)
+		for (i = 0; i < n; i++)
+			if (ev[i].filter == EVFILT_WRITE &&
+			    (ev[i].flags & EV_EOF))
+				any = WATCH_GONE;
+			else if (any == 0)
+				any = 1;
+	return n == -1 && any == 0 ? -1 : any;
 #else
 	(void)w;
+	return 0;
 #endif
 }
 
-/* Sleeps one fallback interval (at most left ms), doubling the next. */
-static void
-nap(struct watch *w, int64_t left)
+/*
+ * How long the next wait may sleep, given the ms left (-1: no deadline).
+ * In the fallback, one interval, doubling the next; under kqueue with
+ * WATCH_OPENS, at most WATCH_FALLBACK_MS.
+ */
+static int
+interval(struct watch *w, int64_t left)
 {
-	if (left < 0 || left > w->backoff)
-		left = w->backoff;
-	if (w->backoff < WATCH_FALLBACK_MS)
+	int64_t cap = -1;
+
+	if (w->fd == -1) {
+		cap = w->backoff;
 		w->backoff *= 2;
-	if (w->backoff > WATCH_FALLBACK_MS)
-		w->backoff = WATCH_FALLBACK_MS;
-	poll(NULL, 0, (int)left);
+		if (w->backoff > WATCH_FALLBACK_MS)
+			w->backoff = WATCH_FALLBACK_MS;
+	} else if (w->capped)
+		cap = WATCH_FALLBACK_MS;
+	if (cap >= 0 && (left < 0 || left > cap))
+		left = cap;
+	return left > 1000000 ? 1000000 : (int)left;
 }
 
 /*
  * Waits for an event, until deadline (mono_ms; -1: no deadline). Returns
- * 1 after an event (or a fallback interval), 0 at the deadline, -1 on
- * error.
+ * 1 after an event (or a fallback interval), WATCH_GONE when the peer's
+ * reader went away, 0 at the deadline, -1 on error.
  */
 int
 watch_wait(struct watch *w, int64_t deadline)
 {
-	struct pollfd p;
+	struct pollfd p[2];
 	int64_t left = -1;
-	int r;
+	int n = 0, r;
 
 	if (deadline >= 0) {
 		left = deadline - mono_ms();
 		if (left <= 0)
 			return 0;
 	}
-	if (w->fd == -1) {
-		nap(w, left);
-		return 1;
+	if (w->fd != -1) {
+		p[n].fd = w->fd;
+		p[n++].events = POLLIN;
 	}
-	if (w->capped && (left < 0 || left > WATCH_FALLBACK_MS))
-		left = WATCH_FALLBACK_MS;
-	if (left > 1000000)
-		left = 1000000;
-	p.fd = w->fd;
-	p.events = POLLIN;
-	r = poll(&p, 1, (int)left);
+	if (w->peerpoll) {
+		/* Never POLLOUT: a FIFO with a reader is always writable. */
+		p[n].fd = w->peer;
+		p[n++].events = 0;
+	}
+	p[0].revents = p[1].revents = 0;
+	r = poll(p, (nfds_t)n, interval(w, left));
 	if (r == -1)
 		return errno == EINTR ? 1 : -1;
 	if (r == 0)
 		return deadline < 0 || mono_ms() < deadline ? 1 : 0;
-	watch_drain(w);
-	return 1;
+	if (w->peerpoll && (p[n - 1].revents & (POLLERR | POLLHUP)))
+		return WATCH_GONE;
+	/* A failed read is one more "look again", as an overflow is. */
+	return watch_drain(w) == WATCH_GONE ? WATCH_GONE : 1;
 }
 
 void
@@ -216,4 +284,6 @@ watch_close(struct watch *w)
 	if (w->fd != -1)
 		close(w->fd);
 	w->fd = -1;
+	w->peer = -1;
+	w->peerpoll = 0;
 }

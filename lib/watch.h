@@ -1,9 +1,16 @@
 /*
- * Waiting for a directory to change, without polling where the system can
- * tell us: inotify on Linux, kqueue on the BSDs and macOS. Elsewhere (or
- * when built with -DWATCH_FALLBACK) a portable fallback re-checks on an
- * interval that doubles from 2 ms up to WATCH_FALLBACK_MS, so callers must
- * treat every wake-up as "maybe changed" and look again.
+ * Being told when a directory changes, without polling where the system
+ * can tell us: inotify on Linux, kqueue on the BSDs and macOS. Used by
+ * svc(8), to wait for a status, and svscan(8), to rescan its directory.
+ *
+ * Elsewhere (or when built with -DWATCH_FALLBACK) watch_fd is -1: svscan
+ * then rescans on its timer, and watch_wait re-checks on an interval that
+ * doubles from 2 ms up to WATCH_FALLBACK_MS, so callers must treat every
+ * wake-up as "maybe changed" and look again.
+ *
+ * A watch can also follow one "peer": the write end of a FIFO (opened
+ * O_WRONLY | O_NONBLOCK), whose reader going away wakes watch_wait up at
+ * once, on every system, with WATCH_GONE.
  */
 #ifndef WATCH_H
 #define WATCH_H
@@ -14,9 +21,14 @@
 #define WATCH_MAX 4	/* directories one watch can follow */
 
 enum {
-	WATCH_CHANGES = 1,	/* entries created, renamed, removed, written */
-	WATCH_OPENS = 2		/* also files in it being opened */
+	WATCH_ENTRIES = 1,	/* entries created, renamed, removed */
+	WATCH_WRITES = 2,	/* files in it written */
+	WATCH_ATTRIBS = 4,	/* entries' metadata (mode, links) changed */
+	WATCH_OPENS = 8,	/* files in it opened */
+	WATCH_CHANGES = WATCH_ENTRIES | WATCH_WRITES
 };
+
+#define WATCH_GONE 2	/* watch_wait: the peer's reader went away */
 
 struct watch {
 	int fd;			/* inotify or kqueue descriptor; -1: fallback */
@@ -24,13 +36,16 @@ struct watch {
 	int64_t backoff;	/* fallback interval in ms */
 	int dirs[WATCH_MAX];	/* kqueue: the watched directories */
 	int ndirs;
+	int peer;		/* FIFO write end, or -1 */
+	int peerpoll;		/* the peer is in the poll set, not the kqueue */
 };
 
 int	watch_init(struct watch *);
 int	watch_add(struct watch *, const char *, int);
+int	watch_peer(struct watch *, int);
 int	watch_fd(const struct watch *);
 int	watch_wait(struct watch *, int64_t);
-void	watch_drain(struct watch *);
+int	watch_drain(struct watch *);
 void	watch_close(struct watch *);
 
 #endif

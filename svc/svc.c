@@ -3,8 +3,9 @@
  * runit's runsv) by writing command letters to DIR/supervise/control, and
  * with -w wait, without polling, until each service reaches a state: the
  * supervise/ directory is watched (lib/watch.h) and the status record,
- * replaced by rename at every change, is read again at each event. See
- * svc(8).
+ * replaced by rename at every change, is read again at each event; a
+ * write end of supervise/ok in the same wait tells at once that the
+ * supervise died. See svc(8).
  */
 #include <sys/stat.h>
 
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "../lib/err.h"
+#include "../lib/fifo.h"
 #include "../lib/fmt.h"
 #include "../lib/opt.h"
 #include "../lib/status.h"
@@ -171,9 +173,45 @@ reached(const struct status *b, const struct status *s)
 }
 
 /*
+ * Keeps a write end of DIR/supervise/ok in the watch, so that the death
+ * of the supervise holding the read end wakes us up (WATCH_GONE). Returns
+ * 1 if a supervise runs (the one already followed, or a new one that a
+ * restart put in place), 0 if none does, -1 on error.
+ */
+static int
+follow(struct target *t, struct watch *w)
+{
+	int fd;
+
+	if (w->peer != -1)
+		return 1;
+	fd = fifo_open_write(t->dfd, "supervise/ok");
+	if (fd == -1)
+		return errno == ENXIO || errno == ENOENT ? 0 : -1;
+	watch_peer(w, fd);
+	return 1;
+}
+
+/* Stops following a supervise, or the watch altogether; keeps errno. */
+static void
+unfollow(struct watch *w, int all)
+{
+	int e = errno;
+
+	if (w->peer != -1)
+		close(w->peer);
+	watch_peer(w, -1);
+	if (all)
+		watch_close(w);
+	errno = e;
+}
+
+/*
  * Waits until t's service reaches the state. The watch is armed before
  * each read of the status, so no change is lost in between. Our own reads
- * and probes of supervise/ raise no event that the watch listens for.
+ * and probes of supervise/ raise no event that the watch listens for. A
+ * supervise that dies wakes us up: if another already runs in its place
+ * (svscan restarted it), it is followed in turn and the wait goes on.
  */
 static int
 await(struct target *t)
@@ -181,44 +219,38 @@ await(struct target *t)
 	char sv[PATH_MAX];
 	struct status s;
 	struct watch w;
-	int r;
+	int r = 1;
 
 	if (supervisepath(sv, sizeof(sv), t->dir) == -1)
 		return FAILED;
 	watch_init(&w);
 	watch_add(&w, sv, WATCH_CHANGES);
-	for (;;) {
+	for (; r == 1 || r == WATCH_GONE; r = watch_wait(&w, g.deadline)) {
+		if (r == WATCH_GONE)
+			unfollow(&w, 0);
 		if (svdir_status(t->dfd, &s) == 0) {
 			if (reached(&t->before, &s))
 				break;
 		} else if (errno != ENOENT) {
-			r = errno;
-			watch_close(&w);
-			errno = r;
+			unfollow(&w, 1);
 			err_warnsys("unable to read ", sv, "/status",
 			    (char *)0);
 			return FAILED;
 		}
-		if (svdir_running(t->dfd) != 1) {
-			watch_close(&w);
+		if (follow(t, &w) != 1) {
+			unfollow(&w, 1);
 			err_warn("unable to control ", t->dir,
 			    ": supervise not running", (char *)0);
 			return FAILED;
 		}
-		r = watch_wait(&w, g.deadline);
-		if (r != 1) {
-			watch_close(&w);
-			if (r == 0)
-				err_warn("unable to wait for ", t->dir,
-				    ": timed out", (char *)0);
-			else
-				err_warnsys("unable to wait for ", t->dir,
-				    (char *)0);
-			return r == 0 ? TIMEDOUT : FAILED;
-		}
 	}
-	watch_close(&w);
-	return DONE;
+	unfollow(&w, 1);
+	if (r == 0)
+		err_warn("unable to wait for ", t->dir, ": timed out",
+		    (char *)0);
+	else if (r == -1)
+		err_warnsys("unable to wait for ", t->dir, (char *)0);
+	return r == 0 ? TIMEDOUT : r == -1 ? FAILED : DONE;
 }
 
 static void

@@ -1,9 +1,10 @@
 /*
  * svscan: runs one supervise per service directory of a scan directory,
  * and one more for each service's log/ joined to it by a pipe; notices
- * new and removed entries at once (inotify, or a timer), restarts a
- * supervise that dies, and on SIGTERM takes everything down in order,
- * reaping every child, so that it can be PID 1. See svscan(8).
+ * new and removed entries at once (lib/watch.h: inotify or kqueue; else a
+ * timer), restarts a supervise that dies, and on SIGTERM takes everything
+ * down in order, reaping every child, so that it can be PID 1. See
+ * svscan(8).
  */
 #include <sys/wait.h>
 
@@ -16,10 +17,10 @@
 #include "../lib/err.h"
 #include "../lib/fmt.h"
 #include "../lib/opt.h"
-#include "../lib/scanwatch.h"
 #include "../lib/sig.h"
 #include "../lib/stdfd.h"
 #include "../lib/tai.h"
+#include "../lib/watch.h"
 #include "svscan.h"
 
 #define USAGE "svscan [-t SECS] [-g MS] [DIR]"
@@ -137,11 +138,11 @@ due(int64_t now)
 }
 
 static void
-loop(int wfd)
+loop(struct watch *w)
 {
 	struct pollfd p[2];
 	int64_t now, next;
-	int sig, timeout;
+	int sig, timeout, wfd = watch_fd(w);
 
 	for (;;) {
 		now = mono_ms();
@@ -169,7 +170,7 @@ loop(int wfd)
 		while ((sig = sig_next()) != 0)
 			on_signal(sig);
 		if (wfd != -1 && (p[1].revents & POLLIN) &&
-		    scanwatch_read(wfd) != 0 && !S.stopping)
+		    watch_drain(w) != 0 && !S.stopping)
 			S.needscan = 1;
 	}
 }
@@ -185,7 +186,7 @@ number(const char *s, unsigned long long max)
 }
 
 static void
-setup(const char *dir, int *wfd)
+setup(const char *dir, struct watch *w)
 {
 	static const int caught[] = { SIGCHLD, SIGHUP, SIGALRM, SIGTERM,
 	    SIGINT };
@@ -204,7 +205,11 @@ setup(const char *dir, int *wfd)
 			    (char *)0);
 	/* Our stderr may be a pipe to readproctitle that went away. */
 	sig_ignore(SIGPIPE);
-	*wfd = scanwatch_open(".");
+	/* Without notifications (watch_fd -1), main sets a rescan timer. */
+	watch_init(w);
+	if (watch_fd(w) != -1 &&
+	    watch_add(w, ".", WATCH_ENTRIES | WATCH_ATTRIBS) == -1)
+		watch_close(w);
 }
 
 int
@@ -213,7 +218,8 @@ main(int argc, char **argv)
 	struct opt o = OPT_INIT;
 	const char *dir = ".";
 	int64_t secs = -1;
-	int c, wfd;
+	struct watch w;
+	int c;
 
 	err_setprog(argv[0]);
 	S.grace = 7000;
@@ -233,12 +239,12 @@ main(int argc, char **argv)
 	if (argc - o.ind == 1)
 		dir = argv[o.ind];
 
-	setup(dir, &wfd);
+	setup(dir, &w);
 	/* With inotify, the timer is only there if asked for. */
 	if (secs == -1)
-		secs = wfd == -1 ? 5 : 0;
+		secs = watch_fd(&w) == -1 ? 5 : 0;
 	S.every = secs * 1000;
 	S.needscan = 1;
-	loop(wfd);
+	loop(&w);
 	return 0;
 }
