@@ -109,7 +109,6 @@ start(void)
 	pid_t pid;
 
 	sv.startat = -1;
-	sv.laststart = mono_ms();
 	sv.killpg = files_exists("killpg");
 	n = files_notifyfd();
 	if (n != -1 && pipe2(p, O_CLOEXEC) == -1) {
@@ -118,6 +117,12 @@ start(void)
 		n = -1;
 	}
 	pid = spawn(argv, n, p[1]);
+	/*
+	 * The throttle counts from here, after the fork: from before it,
+	 * a start delayed on a busy machine would let the next one come
+	 * sooner than a second after it.
+	 */
+	sv.laststart = mono_ms();
 	if (p[1] != -1)
 		close(p[1]);
 	if (pid < 0) {
