@@ -45,34 +45,25 @@ io_writeall(int fd, const void *buf, size_t n)
 }
 
 /*
- * Reads up to size bytes of the file name (relative to dirfd) into buf.
- * Returns the number of bytes read, or -1. A file larger than size is
- * truncated to size; the caller decides whether that is an error.
+ * Reads up to size bytes of the regular file name (relative to dirfd)
+ * into buf. Returns the number of bytes read, or -1. A file larger than
+ * size is truncated to size; the caller decides whether that is an error.
+ * A short read of a regular file is its end: no second read to see 0.
  */
 ssize_t
 io_readfile(int dirfd, const char *name, char *buf, size_t size)
 {
-	size_t len = 0;
 	ssize_t r;
 	int fd, e;
 
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1)
 		return -1;
-	while (len < size) {
-		r = io_read(fd, buf + len, size - len);
-		if (r == -1) {
-			e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
+	r = io_read(fd, buf, size);
+	e = errno;
 	close(fd);
-	return (ssize_t)len;
+	errno = e;
+	return r;
 }
 
 /*

@@ -271,3 +271,22 @@ expect() {
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^s:\ up\ \(pid\ $(svpid s)\)\ [01]\ seconds$ ]]
 }
+
+@test "svstat: 500 directories in one call, every one of them read" {
+	mksv s 'exec sleep 100'
+	start_bg supervise s
+	wait_for has_pid s
+	# 500 names for the one service (svstat closes descriptors in
+	# batches), with an error and a stopped one among them.
+	for i in $(seq 1 500); do ln -s s d$i; done
+	mkdir -p d250.x/supervise && mkfifo d250.x/supervise/ok
+	run --separate-stderr svstat $(seq -f 'd%g' 1 249) d250.x nosuch \
+	    $(seq -f 'd%g' 251 500)
+	[ "$status" -eq 111 ]
+	[ "${#lines[@]}" = 501 ]
+	[ "$(printf '%s\n' "$output" | grep -c ": up (pid $(svpid s)) ")" = 499 ]
+	[ "${lines[248]%%:*}" = d249 ]
+	[ "${lines[249]}" = "d250.x: supervise not running" ]
+	[ "${lines[250]}" = "nosuch: unable to open directory: file does not exist" ]
+	[ "${lines[500]%%:*}" = d500 ]
+}
