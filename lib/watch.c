@@ -9,8 +9,10 @@
  * Callers arm the watch first and only then look at what they wait for,
  * so a change between the look and the wait still wakes them up.
  *
- * The kqueue code is not compiled on Linux, where this is developed: keep
- * it short and keep it obviously right.
+ * The kqueue code is never run on Linux, where this is developed: keep it
+ * short and keep it obviously right. It is compiled there, with warnings
+ * as errors, against a stub of FreeBSD's declarations (-DWATCH_KQUEUE
+ * -Itests/kqueue, tests/90-make.bats); that catches typos, not mistakes.
  */
 #include <sys/stat.h>
 
@@ -20,15 +22,16 @@
 #include <unistd.h>
 
 #if defined(WATCH_FALLBACK)
-#elif defined(__linux__)
-#define WATCH_INOTIFY
-#include <sys/inotify.h>
 #elif defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__) || \
-    defined(__DragonFly__) || defined(__APPLE__)
+    defined(__DragonFly__) || defined(__APPLE__) || defined(WATCH_KQUEUE)
+#undef WATCH_KQUEUE
 #define WATCH_KQUEUE
 #include <sys/types.h>
 #include <sys/event.h>
 #include <sys/time.h>
+#elif defined(__linux__)
+#define WATCH_INOTIFY
+#include <sys/inotify.h>
 #endif
 
 #include "io.h"
