@@ -245,12 +245,6 @@ journal_end(size_t n)
 #endif
 }
 
-int
-journal_active(void)
-{
-	return jn.fd != -1;
-}
-
 /* At a clean exit: no batch is half done, the journal goes. */
 void
 journal_close(void)

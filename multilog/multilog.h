@@ -75,7 +75,6 @@ int	match(const char *, const char *, size_t);
 int	journal_open(struct script *, int);
 void	journal_begin(size_t);
 void	journal_end(size_t);
-int	journal_active(void);
 void	journal_close(void);
 
 int	ml_wait(int);
