@@ -155,16 +155,43 @@ replace(const char *name, char *last, size_t size, const char *buf,
 }
 
 /*
+ * supervise/stat as runsv writes it: the state, then ", paused", ", got
+ * TERM", ", want down" while not down, ", want exit".
+ */
+static size_t
+statline(char *buf)
+{
+	static const char *const words[] = { "down", "run", "finish" };
+	size_t len = 0;
+
+#define PUT(s) (memcpy(buf + len, (s), sizeof(s) - 1), len += sizeof(s) - 1)
+	memcpy(buf, words[sv.state], strlen(words[sv.state]));
+	len = strlen(words[sv.state]);
+	if (sv.paused && sv.state == SV_RUN)
+		PUT(", paused");
+	if (sv.termsent && sv.state == SV_RUN)
+		PUT(", got TERM");
+	if (sv.want == 'd' && sv.state != SV_DOWN)
+		PUT(", want down");
+	if (sv.exitreq)
+		PUT(", want exit");
+#undef PUT
+	buf[len++] = '\n';
+	return len;
+}
+
+/*
  * Writes status, pid and stat. A failure (a full disk) is reported and
  * supervise carries on; the next change writes them again.
  */
 void
 files_announce(void)
 {
-	static const char *words[] = { "down\n", "run\n", "finish\n" };
-	static char lastpid[FMT_ULONG + 3], laststat[10];
+	static const int runstates[] = { STATUS_DOWN, STATUS_RUN,
+	    STATUS_FINISHING };
+	static char lastpid[FMT_ULONG + 3], laststat[64];
 	struct status st;
-	char buf[STATUS_SIZE], pid[FMT_ULONG + 1];
+	char buf[STATUS_SIZE], pid[FMT_ULONG + 1], stat[64];
 	size_t len = 0;
 
 	memset(&st, 0, sizeof(st));
@@ -172,10 +199,11 @@ files_announce(void)
 	st.pid = sv.state == SV_RUN ? (uint32_t)sv.pid : 0;
 	st.paused = sv.paused && sv.state == SV_RUN;
 	st.want = sv.want;
+	st.termsent = sv.termsent && sv.state == SV_RUN;
+	st.runstate = runstates[sv.state];
 	sv.normallyup = !files_exists("down");
 	st.flags = (sv.ready ? STATUS_READY : 0) |
 	    (sv.normallyup ? STATUS_NORMALLYUP : 0) |
-	    (sv.state == SV_FINISH ? STATUS_FINISH : 0) |
 	    (sv.exitreq ? STATUS_EXITREQ : 0) |
 	    (sv.exited ? STATUS_EXITED : 0);
 	if (sv.ready)
@@ -192,6 +220,5 @@ files_announce(void)
 		pid[len++] = '\n';
 	}
 	replace("pid", lastpid, sizeof(lastpid), pid, len);
-	replace("stat", laststat, sizeof(laststat), words[sv.state],
-	    strlen(words[sv.state]));
+	replace("stat", laststat, sizeof(laststat), stat, statline(stat));
 }

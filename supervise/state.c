@@ -142,6 +142,7 @@ start(void)
 	sv.pid = pid;
 	sv.starts++;
 	sv.paused = 0;
+	sv.termsent = 0;
 	tai_now(&sv.stamp);
 	if (n != -1) {
 		io_nonblock(p[0]);
@@ -227,6 +228,7 @@ run_exited(int ws)
 	sv.pid = 0;
 	sv.ready = 0;
 	sv.paused = 0;
+	sv.termsent = 0;
 	sv.killat = -1;
 	tai_now(&sv.stamp);
 	if (sv.notifyfd != -1) {
@@ -293,6 +295,7 @@ down_signal(void)
 	sendsig(sv.pid, files_downsignal());
 	sendsig(sv.pid, SIGCONT);
 	sv.paused = 0;
+	sv.termsent = 1;
 	tk = files_ms("timeout-kill", 0);
 	if (tk > 0 && sv.killat == -1)
 		sv.killat = mono_ms() + tk;
@@ -339,6 +342,11 @@ sv_command(char c)
 		if (sv.state != SV_RUN)
 			return;
 		sendsig(sv.pid, sig);
+		/* runit's "got TERM", which t sets as d does. */
+		if (c == 't' && !sv.termsent) {
+			sv.termsent = 1;
+			break;
+		}
 		/* Other signals change nothing worth a status write. */
 		if (c != 'p' && c != 'c')
 			return;

@@ -22,6 +22,7 @@ struct sv {
 	pid_t fpid;		/* ./finish while SV_FINISH */
 	char want;		/* 'u', 'd', or 0 for once */
 	int paused;
+	int termsent;		/* down signal or t sent to this run (runit) */
 	int exitreq;		/* x: exit once down */
 	int normallyup;
 	int ready;
