@@ -21,7 +21,8 @@ enum {
 	STATUS_NORMALLYUP = 2,	/* no down file */
 	STATUS_FINISH = 4,	/* ./finish is running */
 	STATUS_EXITREQ = 8,	/* x received */
-	STATUS_EXITED = 16	/* ./run has exited at least once */
+	STATUS_EXITED = 16,	/* ./run has exited at least once */
+	STATUS_GAVEUP = 32	/* restart-limit reached */
 };
 
 struct status {

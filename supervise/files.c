@@ -128,6 +128,45 @@ files_notifyfd(void)
 }
 
 /*
+ * restart-limit: "COUNT SECONDS", COUNT from 1 to 1000 (each counted exit
+ * is remembered), SECONDS from 1 to a year. Returns 1 with both set, 0
+ * when there is no limit: no file, or a bad one, which is reported once
+ * (not at every exit of a crash loop) until it changes to a good one.
+ */
+int
+files_restartlimit(unsigned *count, unsigned *secs)
+{
+	static int warned;
+	char buf[64], *sp;
+	unsigned long long c, s;
+	int r;
+
+	r = firstline("restart-limit", buf, sizeof(buf));
+	if (r != 1 || buf[0] == '\0') {
+		warned = 0;
+		return 0;
+	}
+	sp = strpbrk(buf, " \t");
+	if (sp != NULL) {
+		*sp++ = '\0';
+		while (*sp == ' ' || *sp == '\t')
+			sp++;
+	}
+	if (sp != NULL && fmt_scanu(buf, 1000, &c) == 0 && c > 0 &&
+	    fmt_scanu(sp, 366ULL * 86400, &s) == 0 && s > 0) {
+		warned = 0;
+		*count = (unsigned)c;
+		*secs = (unsigned)s;
+		return 1;
+	}
+	if (!warned)
+		err_warn("invalid ", sv.dir, "/restart-limit: must be COUNT "
+		    "(1 to 1000) and SECONDS: no limit", (char *)0);
+	warned = 1;
+	return 0;
+}
+
+/*
  * Replaces supervise/NAME with buf unless it holds that already (as far
  * as this supervise wrote it): the restart path rewrites only what
  * changed. Returns 0, or -1 after reporting the failure.
@@ -177,7 +216,8 @@ files_announce(void)
 	    (sv.normallyup ? STATUS_NORMALLYUP : 0) |
 	    (sv.state == SV_FINISH ? STATUS_FINISH : 0) |
 	    (sv.exitreq ? STATUS_EXITREQ : 0) |
-	    (sv.exited ? STATUS_EXITED : 0);
+	    (sv.exited ? STATUS_EXITED : 0) |
+	    (sv.gaveup ? STATUS_GAVEUP : 0);
 	if (sv.ready)
 		st.ready = sv.readyat;
 	st.wstatus = sv.wstatus;
