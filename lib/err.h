@@ -12,6 +12,7 @@ enum {
 	EXIT_TIMEOUT = 99,	/* a waiting tool ran out of time */
 	EXIT_USAGE = 100,	/* usage error or permanent failure */
 	EXIT_BUG = 101,		/* cannot happen */
+	EXIT_GAVEUP = 102,	/* svc -w: the service gave up (restart-limit) */
 	EXIT_TEMP = 111		/* temporary or system failure */
 };
 

@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "fmt.h"
+
 #include "fifo.h"
 #include "io.h"
 #include "svdir.h"
@@ -42,7 +44,8 @@ svdir_running(int dfd)
 /*
  * Writes the command letters to supervise/control in one write, which is
  * atomic for up to PIPE_BUF bytes. Fails with ENXIO when no supervise
- * reads the FIFO (also when it does not exist).
+ * reads the FIFO, ENOENT when there is none (daemontools' svc says "file
+ * does not exist" then, and so do we).
  */
 int
 svdir_control(int dfd, const char *cmds, size_t len)
@@ -50,11 +53,8 @@ svdir_control(int dfd, const char *cmds, size_t len)
 	int fd, e;
 
 	fd = fifo_open_write(dfd, "supervise/control");
-	if (fd == -1) {
-		if (errno == ENOENT)
-			errno = ENXIO;
+	if (fd == -1)
 		return -1;
-	}
 	if (io_writeall(fd, cmds, len) == -1) {
 		e = errno;
 		close(fd);
@@ -70,4 +70,28 @@ int
 svdir_status(int dfd, struct status *s)
 {
 	return status_read(dfd, s);
+}
+
+/*
+ * The pid of the service under dfd's supervise: supervise/pid (runit's
+ * and ours), else the status record (daemontools'); 0 when down or
+ * unknown.
+ */
+pid_t
+svdir_pid(int dfd)
+{
+	char buf[FMT_ULONG + 1];
+	unsigned long long u;
+	struct status st;
+	ssize_t r;
+
+	r = io_readfile(dfd, "supervise/pid", buf, sizeof(buf) - 1);
+	if (r > 1 && buf[r - 1] == '\n') {
+		buf[r - 1] = '\0';
+		if (fmt_scanu(buf, 0x7fffffff, &u) == 0)
+			return (pid_t)u;
+	}
+	if (status_read(dfd, &st) == 0 && status_plausible(&st))
+		return (pid_t)st.pid;
+	return 0;
 }

@@ -20,6 +20,8 @@
 #include "../lib/status.h"
 #include "supervise.h"
 
+#define REWRITE_DELAY 1000	/* ms before a failed status write is retried */
+
 static const struct {
 	const char *name;
 	int sig;
@@ -128,6 +130,45 @@ files_notifyfd(void)
 }
 
 /*
+ * restart-limit: "COUNT SECONDS", COUNT from 1 to 1000 (each counted exit
+ * is remembered), SECONDS from 1 to a year. Returns 1 with both set, 0
+ * when there is no limit: no file, or a bad one, which is reported once
+ * (not at every exit of a crash loop) until it changes to a good one.
+ */
+int
+files_restartlimit(unsigned *count, unsigned *secs)
+{
+	static int warned;
+	char buf[64], *sp;
+	unsigned long long c, s;
+	int r;
+
+	r = firstline("restart-limit", buf, sizeof(buf));
+	if (r != 1 || buf[0] == '\0') {
+		warned = 0;
+		return 0;
+	}
+	sp = strpbrk(buf, " \t");
+	if (sp != NULL) {
+		*sp++ = '\0';
+		while (*sp == ' ' || *sp == '\t')
+			sp++;
+	}
+	if (sp != NULL && fmt_scanu(buf, 1000, &c) == 0 && c > 0 &&
+	    fmt_scanu(sp, 366ULL * 86400, &s) == 0 && s > 0) {
+		warned = 0;
+		*count = (unsigned)c;
+		*secs = (unsigned)s;
+		return 1;
+	}
+	if (!warned)
+		err_warn("invalid ", sv.dir, "/restart-limit: must be COUNT "
+		    "(1 to 1000) and SECONDS: no limit", (char *)0);
+	warned = 1;
+	return 0;
+}
+
+/*
  * Replaces supervise/NAME with buf unless it holds that already (as far
  * as this supervise wrote it): the restart path rewrites only what
  * changed. Returns 0, or -1 after reporting the failure.
@@ -143,7 +184,9 @@ replace(const char *name, char *last, size_t size, const char *buf,
 		return 0;
 	memcpy(path + 10, name, strlen(name) + 1);
 	if (io_replace(AT_FDCWD, path, buf, len, 0644) == -1) {
-		err_warnsys("unable to write ", sv.dir, "/", path, (char *)0);
+		if (sv.rewriteat == -1)
+			err_warnsys("unable to write ", sv.dir, "/", path,
+			    (char *)0);
 		last[0] = 0;
 		return -1;
 	}
@@ -155,44 +198,22 @@ replace(const char *name, char *last, size_t size, const char *buf,
 }
 
 /*
- * supervise/stat as runsv writes it: the state, then ", paused", ", got
- * TERM", ", want down" while not down, ", want exit".
- */
-static size_t
-statline(char *buf)
-{
-	static const char *const words[] = { "down", "run", "finish" };
-	size_t len = 0;
-
-#define PUT(s) (memcpy(buf + len, (s), sizeof(s) - 1), len += sizeof(s) - 1)
-	memcpy(buf, words[sv.state], strlen(words[sv.state]));
-	len = strlen(words[sv.state]);
-	if (sv.paused && sv.state == SV_RUN)
-		PUT(", paused");
-	if (sv.termsent && sv.state == SV_RUN)
-		PUT(", got TERM");
-	if (sv.want == 'd' && sv.state != SV_DOWN)
-		PUT(", want down");
-	if (sv.exitreq)
-		PUT(", want exit");
-#undef PUT
-	buf[len++] = '\n';
-	return len;
-}
-
-/*
  * Writes status, pid and stat. A failure (a full disk) is reported and
- * supervise carries on; the next change writes them again.
+ * supervise carries on, and tries again a second later until it succeeds
+ * (sv.rewriteat): a reader such as svc -w must not be left with a state
+ * that is no longer true.
  */
 void
 files_announce(void)
 {
+	static const char *words[] = { "down\n", "run\n", "finish\n" };
 	static const int runstates[] = { STATUS_DOWN, STATUS_RUN,
 	    STATUS_FINISHING };
-	static char lastpid[FMT_ULONG + 3], laststat[64];
+	static char lastpid[FMT_ULONG + 3], laststat[10];
 	struct status st;
-	char buf[STATUS_SIZE], pid[FMT_ULONG + 1], stat[64];
+	char buf[STATUS_SIZE], pid[FMT_ULONG + 1];
 	size_t len = 0;
+	int failed;
 
 	memset(&st, 0, sizeof(st));
 	st.stamp = sv.stamp;
@@ -205,20 +226,24 @@ files_announce(void)
 	st.flags = (sv.ready ? STATUS_READY : 0) |
 	    (sv.normallyup ? STATUS_NORMALLYUP : 0) |
 	    (sv.exitreq ? STATUS_EXITREQ : 0) |
-	    (sv.exited ? STATUS_EXITED : 0);
+	    (sv.exited ? STATUS_EXITED : 0) |
+	    (sv.gaveup ? STATUS_GAVEUP : 0);
 	if (sv.ready)
 		st.ready = sv.readyat;
 	st.wstatus = sv.wstatus;
 	st.starts = sv.starts;
 	status_pack(buf, &st);
-	if (io_replace(AT_FDCWD, "supervise/status", buf, sizeof(buf),
-	    0644) == -1)
+	failed = io_replace(AT_FDCWD, "supervise/status", buf, sizeof(buf),
+	    0644) == -1;
+	if (failed && sv.rewriteat == -1)
 		err_warnsys("unable to write ", sv.dir, "/supervise/status",
 		    (char *)0);
 	if (st.pid != 0) {
 		len = fmt_ulong(pid, st.pid);
 		pid[len++] = '\n';
 	}
-	replace("pid", lastpid, sizeof(lastpid), pid, len);
-	replace("stat", laststat, sizeof(laststat), stat, statline(stat));
+	failed |= replace("pid", lastpid, sizeof(lastpid), pid, len);
+	failed |= replace("stat", laststat, sizeof(laststat), words[sv.state],
+	    strlen(words[sv.state]));
+	sv.rewriteat = failed ? mono_ms() + REWRITE_DELAY : -1;
 }

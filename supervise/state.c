@@ -35,8 +35,8 @@ enum { SPAWN_NOFORK = -1, SPAWN_NOEXEC = -2 };
  * (valgrind). nfd >= 0 asks for the descriptor nwfd as nfd in the child.
  * Returns the pid, SPAWN_NOFORK or SPAWN_NOEXEC (errno set).
  */
-static pid_t
-spawn(char *const *argv, int nfd, int nwfd)
+pid_t
+sv_spawn(char *const *argv, int nfd, int nwfd)
 {
 	int syncp[2], e;
 	pid_t pid;
@@ -116,7 +116,7 @@ start(void)
 		    sv.dir, (char *)0);
 		n = -1;
 	}
-	pid = spawn(argv, n, p[1]);
+	pid = sv_spawn(argv, n, p[1]);
 	/*
 	 * The throttle counts from here, after the fork: from before it,
 	 * a start delayed on a busy machine would let the next one come
@@ -143,10 +143,13 @@ start(void)
 	sv.starts++;
 	sv.paused = 0;
 	sv.termsent = 0;
+	sv.commanded = 0;
 	tai_now(&sv.stamp);
 	if (n != -1) {
 		io_nonblock(p[0]);
 		sv.notifyfd = p[0];
+		sv.ready = 0;
+	} else if (check_begin()) {
 		sv.ready = 0;
 	} else {
 		sv.ready = 1;
@@ -186,10 +189,13 @@ backoff(int64_t ran)
 		sv.delay = THROTTLE;
 }
 
+/* x: exit once down, and once what is left of a killpg group is gone. */
 void
 sv_maybe_exit(void)
 {
-	if (sv.exitreq && sv.state == SV_DOWN)
+	if (sv.pgkillat != -1 && kill(-sv.pgroup, 0) == -1)
+		sv.pgkillat = -1;
+	if (sv.exitreq && sv.state == SV_DOWN && sv.pgkillat == -1)
 		_exit(0);
 }
 
@@ -225,6 +231,15 @@ run_exited(int ws)
 
 	sv.wstatus = (uint32_t)ws;
 	sv.exited = 1;
+	/*
+	 * With killpg, the leader's exit does not end its group: what is
+	 * left of it still gets the SIGKILL of timeout-kill, at the same
+	 * deadline, so no child outlives the service.
+	 */
+	if (sv.killpg && sv.killat != -1 && kill(-sv.pid, 0) == 0) {
+		sv.pgroup = sv.pid;
+		sv.pgkillat = sv.killat;
+	}
 	sv.pid = 0;
 	sv.ready = 0;
 	sv.paused = 0;
@@ -235,14 +250,23 @@ run_exited(int ws)
 		close(sv.notifyfd);
 		sv.notifyfd = -1;
 	}
-	backoff(now - sv.laststart);
+	check_stop();
+	/* A stop on request is no quick death: it does not back off. */
+	if (!sv.commanded)
+		backoff(now - sv.laststart);
+	if (limit_exit(now, now - sv.laststart, sv.commanded)) {
+		sv.gaveup = 1;
+		sv.want = 'd';
+		err_warn("giving up on ", sv.dir, ": restart-limit reached",
+		    (char *)0);
+	}
 	if (!files_exists("finish")) {
 		down_done();
 		return;
 	}
 	code[fmt_ulong(code, WIFEXITED(ws) ? WEXITSTATUS(ws) : 256)] = '\0';
 	sig[fmt_ulong(sig, WIFSIGNALED(ws) ? WTERMSIG(ws) : 0)] = '\0';
-	pid = spawn(argv, -1, -1);
+	pid = sv_spawn(argv, -1, -1);
 	if (pid < 0) {
 		err_warnsys(pid == SPAWN_NOFORK ? "unable to fork for " :
 		    "unable to start ", sv.dir,
@@ -282,6 +306,8 @@ sv_reap(void)
 		}
 		if (sv.state == SV_RUN && pid == sv.pid)
 			run_exited(ws);
+		else if (sv.cpid > 0 && pid == sv.cpid)
+			check_exited(ws);
 		else if (sv.state == SV_FINISH && pid == sv.fpid)
 			finish_exited(ws);
 	}
@@ -296,6 +322,7 @@ down_signal(void)
 	sendsig(sv.pid, SIGCONT);
 	sv.paused = 0;
 	sv.termsent = 1;
+	sv.commanded = 1;
 	tk = files_ms("timeout-kill", 0);
 	if (tk > 0 && sv.killat == -1)
 		sv.killat = mono_ms() + tk;
@@ -319,11 +346,17 @@ sv_command(char c)
 
 	switch (c) {
 	case 'u':
-		sv.want = 'u';
-		sv_want_start();
-		break;
 	case 'o':
-		sv.want = 0;
+		sv.want = c == 'u' ? 'u' : 0;
+		/*
+		 * Asked for by hand: a fresh restart-limit window, and no
+		 * back-off left over from earlier deaths (only the 1 s
+		 * throttle since the last start still holds).
+		 */
+		limit_reset();
+		sv.delay = THROTTLE;
+		if (sv.startat != -1 && sv.state == SV_DOWN)
+			sv.startat = -1;
 		sv_want_start();
 		break;
 	case 'd':
@@ -342,6 +375,8 @@ sv_command(char c)
 		if (sv.state != SV_RUN)
 			return;
 		sendsig(sv.pid, sig);
+		if (c != 'p' && c != 'c' && c != 'y')
+			sv.commanded = 1;
 		/* runit's "got TERM", which t sets as d does. */
 		if (c == 't' && !sv.termsent) {
 			sv.termsent = 1;
@@ -372,12 +407,20 @@ sv_timers(int64_t now)
 		if (sv.state == SV_FINISH)
 			sendsig(sv.fpid, SIGKILL);
 	}
+	if (sv.pgkillat != -1 && now >= sv.pgkillat) {
+		sv.pgkillat = -1;
+		kill(-sv.pgroup, SIGKILL);
+		sv_maybe_exit();
+	}
+	check_timers(now);
+	if (sv.rewriteat != -1 && now >= sv.rewriteat)
+		files_announce();
 }
 
 int64_t
 sv_next_deadline(void)
 {
-	int64_t d = -1;
+	int64_t c, d = -1;
 
 	if (sv.startat != -1)
 		d = sv.startat;
@@ -385,6 +428,13 @@ sv_next_deadline(void)
 		d = sv.killat;
 	if (sv.finishat != -1 && (d == -1 || sv.finishat < d))
 		d = sv.finishat;
+	c = check_deadline();
+	if (c != -1 && (d == -1 || c < d))
+		d = c;
+	if (sv.rewriteat != -1 && (d == -1 || sv.rewriteat < d))
+		d = sv.rewriteat;
+	if (sv.pgkillat != -1 && (d == -1 || sv.pgkillat < d))
+		d = sv.pgkillat;
 	return d;
 }
 

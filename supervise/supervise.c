@@ -307,7 +307,9 @@ main(int argc, char **argv)
 	sv.notifyfd = -1;
 	sv.delay = 1000;
 	sv.laststart = mono_ms() - 1000000;
-	sv.startat = sv.killat = sv.finishat = -1;
+	sv.startat = sv.killat = sv.finishat = sv.rewriteat = -1;
+	sv.pgkillat = -1;
+	sv.checkat = sv.checkkill = -1;
 	tai_now(&sv.stamp);
 	sv.want = files_exists("down") ? 'd' : 'u';
 	/* A service started at once writes its first status as it starts. */

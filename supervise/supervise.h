@@ -38,6 +38,16 @@ struct sv {
 	int64_t startat;	/* monotonic deadline of the next start, or -1 */
 	int64_t killat;		/* timeout-kill deadline, or -1 */
 	int64_t finishat;	/* timeout-finish deadline, or -1 */
+	int64_t rewriteat;	/* retry a failed status write, or -1 */
+	pid_t pgroup;		/* killpg: the group of a run that has exited */
+	int64_t pgkillat;	/* SIGKILL what is left of it then, or -1 */
+	int commanded;		/* a command signalled this run of ./run */
+	int gaveup;		/* restart-limit reached */
+	pid_t cpid;		/* a running ./check, or 0 */
+	struct tai checkbegan;	/* when that check started */
+	int64_t checkat;	/* deadline of the next check, or -1 */
+	int64_t checkkill;	/* kill the running check then, or -1 */
+	int64_t checkdelay;	/* back-off between two checks, ms */
 };
 
 extern struct sv sv;
@@ -50,6 +60,18 @@ void	sv_timers(int64_t);
 int64_t	sv_next_deadline(void);
 void	sv_notified(void);
 void	sv_maybe_exit(void);
+pid_t	sv_spawn(char *const *, int, int);
+
+/* check.c */
+int	check_begin(void);
+void	check_timers(int64_t);
+int64_t	check_deadline(void);
+void	check_exited(int);
+void	check_stop(void);
+
+/* limit.c */
+void	limit_reset(void);
+int	limit_exit(int64_t, int64_t, int);
 
 /* files.c */
 void	files_announce(void);
@@ -57,5 +79,6 @@ int	files_downsignal(void);
 int64_t	files_ms(const char *, int64_t);
 int	files_notifyfd(void);
 int	files_exists(const char *);
+int	files_restartlimit(unsigned *, unsigned *);
 
 #endif

@@ -29,7 +29,7 @@
 #define CMDS_MAX 256	/* under PIPE_BUF: one atomic write */
 #define TIMEOUT_MAX 1000000000000ULL
 
-enum { DONE, TIMEDOUT, FAILED };
+enum { DONE, TIMEDOUT, FAILED, GAVEUP };
 
 struct target {
 	const char *dir;
@@ -118,7 +118,7 @@ send(struct target *t)
 {
 	t->dfd = svdir_open(t->dir);
 	if (t->dfd == -1) {
-		err_warnsys("unable to open ", t->dir, (char *)0);
+		err_warnsys("unable to chdir to ", t->dir, (char *)0);
 		t->state = FAILED;
 		return;
 	}
@@ -170,6 +170,24 @@ reached(const struct status *b, const struct status *s)
 	default:
 		return restarted && ready;
 	}
+}
+
+/*
+ * Whether a wait for up (or a restart) is hopeless: the service gave up
+ * (restart-limit). A flag already set before our u or o is stale until
+ * supervise has answered them: it clears it and starts the service,
+ * which counts a start.
+ */
+static int
+gaveup(const struct status *b, const struct status *s)
+{
+	if (!strchr("uUrR", g.wait) || !s->ext ||
+	    !(s->flags & STATUS_GAVEUP))
+		return 0;
+	if (!(b->flags & STATUS_GAVEUP) || s->starts != b->starts)
+		return 1;
+	return memchr(g.cmds, 'u', g.ncmds) == NULL &&
+	    memchr(g.cmds, 'o', g.ncmds) == NULL;
 }
 
 /*
@@ -231,6 +249,12 @@ await(struct target *t)
 		if (svdir_status(t->dfd, &s) == 0) {
 			if (reached(&t->before, &s))
 				break;
+			if (gaveup(&t->before, &s)) {
+				unfollow(&w, 1);
+				err_warn("unable to wait for ", t->dir,
+				    ": gave up (restart-limit)", (char *)0);
+				return GAVEUP;
+			}
 		} else if (errno != ENOENT) {
 			unfollow(&w, 1);
 			err_warnsys("unable to read ", sv, "/status",
@@ -304,6 +328,8 @@ main(int argc, char **argv)
 			t[i].state = await(&t[i]);
 		if (t[i].state == FAILED)
 			code = EXIT_TEMP;
+		else if (t[i].state == GAVEUP && code != EXIT_TEMP)
+			code = EXIT_GAVEUP;
 		else if (t[i].state == TIMEDOUT && code == 0)
 			code = EXIT_TIMEOUT;
 		if (t[i].dfd != -1)

@@ -25,7 +25,7 @@ main(int argc, char **argv)
 
 	dfd = svdir_open(dir);
 	if (dfd == -1)
-		err_diesys(EXIT_TEMP, "unable to open ", dir, (char *)0);
+		err_diesys(EXIT_TEMP, "unable to chdir to ", dir, (char *)0);
 	/* A directory never supervised has no ok FIFO: not running either. */
 	r = svdir_running(dfd);
 	if (r == 1)

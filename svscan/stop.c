@@ -9,9 +9,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "../lib/fmt.h"
-#include "../lib/io.h"
-#include "../lib/status.h"
+#include "../lib/svdir.h"
 #include "../lib/tai.h"
 #include "svscan.h"
 
@@ -25,20 +23,18 @@
 static void
 tell(struct entry *x, int which, const char *cmd, size_t len)
 {
-	int fd;
+	int fd, r = -1;
 
 	if (x->sup[which].pid == 0)
 		return;
-	fd = openat(x->dfd, which ? "log/supervise/control" :
-	    "supervise/control", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = which ? openat(x->dfd, "log", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC) : x->dfd;
 	if (fd != -1) {
-		if (io_writeall(fd, cmd, len) == 0) {
+		r = svdir_control(fd, cmd, len);
+		if (which)
 			close(fd);
-			return;
-		}
-		close(fd);
 	}
-	if (cmd[len - 1] == 'x' && len > 1)
+	if (r == -1 && cmd[len - 1] == 'x' && len > 1)
 		kill(x->sup[which].pid, SIGTERM);
 }
 
@@ -116,26 +112,6 @@ stop_all(void)
 			stop_begin(S.e[i]);
 }
 
-/* The pid of the service under dfd's supervise: pid file, else status. */
-static pid_t
-svpid(int dfd)
-{
-	char buf[FMT_ULONG + 1];
-	unsigned long long u;
-	struct status st;
-	ssize_t r;
-
-	r = io_readfile(dfd, "supervise/pid", buf, sizeof(buf) - 1);
-	if (r > 1 && buf[r - 1] == '\n') {
-		buf[r - 1] = '\0';
-		if (fmt_scanu(buf, 0x7fffffff, &u) == 0)
-			return (pid_t)u;
-	}
-	if (status_read(dfd, &st) == 0)
-		return (pid_t)st.pid;
-	return 0;
-}
-
 static void
 killsv(struct entry *x, int which)
 {
@@ -148,8 +124,15 @@ killsv(struct entry *x, int which)
 	    O_CLOEXEC) : x->dfd;
 	if (fd == -1)
 		return;
-	pid = svpid(fd);
-	if (pid > 1)
+	pid = svdir_pid(fd);
+	/*
+	 * A killpg service leads its own process group: the whole group
+	 * goes, so that no child of it outlives the shutdown.
+	 */
+	if (pid > 1 && getpgid(pid) == pid &&
+	    faccessat(fd, "killpg", F_OK, 0) == 0)
+		kill(-pid, SIGKILL);
+	else if (pid > 1)
 		kill(pid, SIGKILL);
 	if (which)
 		close(fd);

@@ -64,26 +64,6 @@ since(const struct tai *t, const struct tai *now)
 	return d;
 }
 
-/*
- * A record of the right length can still be garbage: the time must be a
- * TAI64 label (top bits 01), want one of 'u', 'd' or 0, flags known, a
- * ready time with the ready flag.
- */
-int
-report_plausible(const struct status *s)
-{
-	if (s->stamp.sec >> 62 != 1 || s->stamp.nano >= 1000000000)
-		return 0;
-	if (s->want != 'u' && s->want != 'd' && s->want != 0)
-		return 0;
-	if (s->ext && (s->flags >= 32 || (s->ready.sec != 0 &&
-	    s->ready.sec >> 62 != 1)))
-		return 0;
-	if (s->ext && (s->flags & STATUS_READY) && s->ready.sec == 0)
-		return 0;
-	return 1;
-}
-
 /* ", N starts": down after a start, or up after more than one. */
 static void
 putstarts(const struct report *r)
@@ -94,6 +74,20 @@ putstarts(const struct report *r)
 	out_puts(o, ", ");
 	out_putu(o, r->s.starts);
 	out_puts(o, r->s.starts == 1 ? " start" : " starts");
+}
+
+/* ", gave up after COUNT exits in SECONDS s", as restart-limit says. */
+static void
+gaveup(const struct report *r)
+{
+	out_puts(o, ", gave up");
+	if (r->limit[0] == 0)
+		return;
+	out_puts(o, " after ");
+	out_putu(o, r->limit[0]);
+	out_puts(o, r->limit[0] == 1 ? " exit in " : " exits in ");
+	out_putu(o, r->limit[1]);
+	out_puts(o, " s");
 }
 
 /* daemontools' words first, in its order, then ours. */
@@ -140,6 +134,8 @@ text(const struct report *r)
 		}
 	}
 	putstarts(r);
+	if (s->flags & STATUS_GAVEUP)
+		gaveup(r);
 }
 
 /* A JSON string: quotes, backslashes and control characters escaped. */
@@ -190,7 +186,7 @@ jword(const char *key, const char *word)
 	out_puts(o, word);
 }
 
-/* The fields only our 40-byte record has. */
+/* The fields only our own record has. */
 static void
 jsonext(const struct report *r)
 {
@@ -212,6 +208,7 @@ jsonext(const struct report *r)
 	} else
 		out_puts(o, "null");
 	jnum("starts", s->starts);
+	jword("gave_up", (s->flags & STATUS_GAVEUP) ? "true" : "false");
 }
 
 static void
@@ -238,7 +235,7 @@ json(const struct report *r)
 		out_putc(o, '}');
 		return;
 	}
-	if (s->pid != 0)
+	if (r->state == UP)
 		jnum("pid", s->pid);
 	else
 		jword("pid", "null");
@@ -261,9 +258,11 @@ report_fill(struct report *r, const struct tai *now)
 {
 	if (r->s.ext)
 		r->normallyup = (r->s.flags & STATUS_NORMALLYUP) != 0;
-	r->state = r->s.pid != 0 ? UP : DOWN;
-	if (r->state == DOWN && (r->s.flags & STATUS_FINISH))
+	/* runit's record has finish's pid while finish runs. */
+	if (r->s.runstate == STATUS_FINISHING)
 		r->state = FINISH;
+	else
+		r->state = r->s.pid != 0 ? UP : DOWN;
 	r->secs = since(&r->s.stamp, now);
 	r->readysecs = since(&r->s.ready, now);
 }

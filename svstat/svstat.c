@@ -1,8 +1,9 @@
 /*
  * svstat: print the state of supervised services, one line per directory,
  * in daemontools' words with our fields appended (ready time, last exit,
- * start count), or with -j as one JSON object per line. Reads our 40-byte
- * status record and daemontools' 18-byte one. See svstat(8).
+ * start count), or with -j as one JSON object per line. Reads every kind
+ * of status record lib/status knows: ours, runit's and daemontools'.
+ * See svstat(8).
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -19,6 +20,7 @@
 #include "../lib/opt.h"
 #include "../lib/out.h"
 #include "../lib/status.h"
+#include "../lib/stdfd.h"
 #include "../lib/svdir.h"
 #include "../lib/tai.h"
 #include "svstat.h"
@@ -62,6 +64,9 @@ at(const char *dir, const char *name)
  * Done with descriptor fd. On Linux they are closed in batches, with one
  * close_range for every 64 directories or so, not one close each: in one
  * svstat of a thousand directories that is two system calls of five.
+ * Only descriptors svstat opened are closed: main made sure 0, 1 and 2
+ * were open before, so these are above 2, and the range never reaches
+ * below the lowest of them.
  */
 static void
 done(int fd)
@@ -69,6 +74,10 @@ done(int fd)
 #if defined(__linux__) && defined(SYS_close_range)
 	int i;
 
+	if (fd <= 2) {
+		close(fd);
+		return;
+	}
 	if (g.lowfd == -1 || fd < g.lowfd)
 		g.lowfd = fd;
 	if (fd < g.lowfd + 128)
@@ -102,12 +111,41 @@ running(struct report *r)
 	}
 	e = errno;
 	if ((fd = svdir_open(r->dir)) == -1) {
-		fail(r, "unable to open directory", errno);
+		fail(r, "unable to chdir", errno);
 		return -1;
 	}
 	close(fd);
 	fail(r, "unable to open supervise/ok", e);
 	return -1;
+}
+
+/* restart-limit's two numbers, for the "gave up" words; 0 if unreadable. */
+static void
+limit(struct report *r)
+{
+	char buf[64], *p, *end;
+	unsigned long long u;
+	ssize_t n;
+	int i;
+
+	if (at(r->dir, "restart-limit") == -1 ||
+	    (n = io_readfile(AT_FDCWD, g.path, buf, sizeof(buf) - 1)) <= 0)
+		return;
+	buf[n] = '\0';
+	for (p = buf, i = 0; i < 2; i++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (end = p; *end >= '0' && *end <= '9'; end++)
+			;
+		if (end == p || end - p > 9)
+			break;
+		u = 0;
+		while (p < end)
+			u = u * 10 + (unsigned)(*p++ - '0');
+		r->limit[i] = (unsigned)u;
+	}
+	if (i < 2)
+		r->limit[0] = r->limit[1] = 0;
 }
 
 /*
@@ -136,7 +174,7 @@ inspect(struct report *r)
 		errno = e;
 	}
 	if (n == -1 || status_unpack(b, (size_t)n, &r->s) == -1 ||
-	    (!report_plausible(&r->s) && (errno = EPROTO))) {
+	    (!status_plausible(&r->s) && (errno = EPROTO))) {
 		fail(r, "unable to read supervise/status", errno);
 		return;
 	}
@@ -151,8 +189,11 @@ inspect(struct report *r)
 	if (r->s.pid != 0 && (r->s.flags & STATUS_READY) &&
 	    (r->s.ready.sec != r->s.stamp.sec ||
 	    r->s.ready.nano != r->s.stamp.nano))
-		r->notify = at(r->dir, "notification-fd") == 0 &&
-		    stat(g.path, &st) == 0;
+		r->notify = (at(r->dir, "notification-fd") == 0 &&
+		    stat(g.path, &st) == 0) ||
+		    (at(r->dir, "check") == 0 && stat(g.path, &st) == 0);
+	if (r->s.flags & STATUS_GAVEUP)
+		limit(r);
 	report_fill(r, &g.now);
 }
 
@@ -164,6 +205,8 @@ main(int argc, char **argv)
 	int c, code = 0;
 
 	err_setprog(argv[0]);
+	if (stdfd_open() == -1)
+		err_diesys(EXIT_TEMP, "unable to open /dev/null", (char *)0);
 	while ((c = opt_get(&o, argc, argv, "j")) != -1)
 		if (c == 'j')
 			g.json = 1;

@@ -19,12 +19,12 @@ struct report {
 	const char *reason;
 	struct status s;
 	int normallyup;
-	int notify;		/* DIR/notification-fd exists */
+	int notify;		/* DIR/notification-fd or DIR/check exists */
+	unsigned limit[2];	/* restart-limit's COUNT and SECONDS, or 0 */
 	unsigned long long secs;
 	unsigned long long readysecs;
 };
 
-int	report_plausible(const struct status *);
 void	report_fill(struct report *, const struct tai *);
 void	report_print(struct out *, const struct report *, int);
 

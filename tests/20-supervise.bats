@@ -4,13 +4,9 @@
 
 load helpers
 
-# byte OFFSET DIR: one byte of the status file, as a decimal number.
-byte() { od -An -tu1 -j"$1" -N1 "$2/supervise/status" | tr -d ' '; }
-# u32 OFFSET DIR: a little-endian 32-bit field of the status file.
-u32() { od -An -tu4 -j"$1" -N4 --endian=little "$2/supervise/status" | tr -d ' '; }
-starts() { u32 36 "$1"; }
-flags() { byte 19 "$1"; }
-want() { byte 17 "$1"; }
+starts() { st_starts "$1"; }
+flags() { st_flags "$1"; }
+want() { st_want "$1"; }
 lines() { [ "$(wc -l <"$1" 2>/dev/null)" -ge "$2" ]; }
 supervise_bg() { start_bg supervise "$@" 2>>"$T/err"; }
 # FORKED: run-script code that appends the kernel's start time of the
@@ -38,13 +34,13 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	wait_for test -s s/ran
 	[ "$(svpid s)" = "$(cat s/ran)" ]
 	[ "$(cat s/supervise/stat)" = run ]
-	[ "$(stat -c %s s/supervise/status)" -eq 40 ]
+	[ "$(stat -c %s s/supervise/status)" -eq 44 ]
 	[ "$(stat -c %a s/supervise)" = 700 ]
 	[ "$(stat -c %a:%F s/supervise/control)" = "600:fifo" ]
 	[ "$(stat -c %a:%F s/supervise/ok)" = "600:fifo" ]
-	[ "$(u32 12 s)" = "$(cat s/ran)" ]
+	[ "$(st_pid s)" = "$(cat s/ran)" ]
 	[ "$(want s)" = 117 ]		# 'u'
-	[ "$(byte 18 s)" = 1 ]		# extension version
+	[ "$(st_version s)" = 2 ]		# extension version
 	[ $(( $(flags s) & 3 )) -eq 3 ]	# ready, normally up
 	[ "$(starts s)" = 1 ]
 }
@@ -130,7 +126,7 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	[ "$(starts s)" = 1 ]
 	[ "$(wc -l <s/runs)" -eq 1 ]
 	[ $(( $(flags s) & 16 )) -eq 16 ]	# has exited
-	[ "$(u32 32 s)" = 0 ]			# wait status: exit 0
+	[ "$(st_wstatus s)" = 0 ]			# wait status: exit 0
 }
 
 @test "supervise: a finish still running after timeout-finish is killed" {
@@ -155,7 +151,7 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	echo d >s/supervise/control
 	wait_for -t 2 eval '[ "$(want s)" = 100 ]'
 	[ "$(cat s/supervise/stat)" = finish ]
-	[ $(( $(flags s) & 4 )) -eq 4 ]
+	[ "$(st_runstate s)" = 2 ]	# runit: finish running
 	kill "$(cat s/fpid)"	# rather than wait for timeout-finish
 }
 
@@ -200,7 +196,7 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	echo d >s/supervise/control
 	wait_gone "$(cat s/p)" 5
 	wait_for stat_is s down
-	[ "$(u32 32 s)" = 9 ]		# killed by SIGKILL
+	[ "$(st_wstatus s)" = 9 ]		# killed by SIGKILL
 }
 
 @test "supervise: with killpg, svc -d reaches the service's children" {
@@ -222,9 +218,9 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	done
 	printf p >s/supervise/control
 	wait_for eval "[ \"\$(awk '{print \$3}' /proc/$(cat s/sigecho.pid)/stat)\" = T ]"
-	[ "$(byte 16 s)" = 1 ]
+	[ "$(st_paused s)" = 1 ]
 	printf c >s/supervise/control
-	wait_for test "$(byte 16 s)" = 0
+	wait_for test "$(st_paused s)" = 0
 	printf t >s/supervise/control
 	wait_for grep -q 'caught TERM' s/caught
 	old=$(cat s/sigecho.pid)
@@ -313,10 +309,10 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	supervise_bg s
 	wait_for has_pid s
 	[ $(( $(flags s) & 1 )) -eq 0 ]
-	[ "$(u32 20 s)" = 0 ]
+	[ "$(st_ready s)" = 0 ]
 	echo go >s/go
 	wait_for eval '[ $(( $(flags s) & 1 )) -eq 1 ]'
-	[ "$(u32 20 s)" != 0 ]
+	[ "$(st_ready s)" != 0 ]
 }
 
 @test "supervise: a bad notification-fd is reported and ignored" {

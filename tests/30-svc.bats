@@ -90,7 +90,7 @@ require_ours() { [ -x "$SVBIN/supervise" ] || skip "no supervise built"; }
 	run --separate-stderr svc -u s
 	[ "$status" -eq 111 ]
 	[ -z "$output" ]
-	[ "$stderr" = "svc: warning: unable to control s: supervise not running" ]
+	[ "$stderr" = "svc: warning: unable to control s: file does not exist" ]
 }
 
 @test "svc: a control FIFO nobody reads: supervise not running, 111" {
@@ -98,20 +98,20 @@ require_ours() { [ -x "$SVBIN/supervise" ] || skip "no supervise built"; }
 	mkfifo s/supervise/control
 	run --separate-stderr svc -d s
 	[ "$status" -eq 111 ]
-	[ "$stderr" = "svc: warning: unable to control s: supervise not running" ]
+	[ "$stderr" = "svc: warning: unable to control s: file does not exist" ]
 }
 
 @test "svc: a missing directory: warning, exit 111" {
 	run --separate-stderr svc -u nosuch
 	[ "$status" -eq 111 ]
-	[ "$stderr" = "svc: warning: unable to open nosuch: file does not exist" ]
+	[ "$stderr" = "svc: warning: unable to chdir to nosuch: file does not exist" ]
 }
 
 @test "svc: carries on past a failed DIR, exits 111" {
 	control b
 	run --separate-stderr svc -h nosuch b
 	[ "$status" -eq 111 ]
-	[ "$stderr" = "svc: warning: unable to open nosuch: file does not exist" ]
+	[ "$stderr" = "svc: warning: unable to chdir to nosuch: file does not exist" ]
 	[ "$(got 1)" = h ]
 }
 
@@ -281,7 +281,7 @@ require_ours() { [ -x "$SVBIN/supervise" ] || skip "no supervise built"; }
 	run --separate-stderr svc -u -wu -T 100 s nosuch
 	[ "$status" -eq 111 ]
 	[ "${stderr_lines[0]}" = "svc: warning: unable to control s: timed out" ]
-	[ "${stderr_lines[1]}" = "svc: warning: unable to open nosuch: file does not exist" ]
+	[ "${stderr_lines[1]}" = "svc: warning: unable to chdir to nosuch: file does not exist" ]
 }
 
 @test "svc -d -wd: waits for every DIR" {

@@ -21,16 +21,29 @@ tai() {
 	for i in 1 2 3 4; do oct 0; done
 }
 # status DIR AGO PID PAUSED WANT [FLAGS READYAGO WSTATUS STARTS]: writes
-# DIR/supervise/status, 18 bytes (daemontools) or 40 (ours). WANT is u, d
-# or 0. It also makes supervise/ok and holds it open for reading on fd 4,
-# as a running supervise would.
+# DIR/supervise/status, 18 bytes (daemontools) or 44 (ours, version 2).
+# WANT is u, d or 0; FLAGS has 4 for "finish running", which goes into
+# runit's run state (byte 19). It also makes supervise/ok and holds it
+# open for reading on fd 4, as a running supervise would.
+# STATUS_KIND=v1 writes our old 40-byte record instead, =runit runit's 20
+# bytes (TERMSENT and RUNSTATE from those variables).
 status() {
-	local f w
+	local f w run
 	NOW=$(date +%s)
 	mkdir -p "$1/supervise"
 	case $5 in u) w=117 ;; d) w=100 ;; *) w=0 ;; esac
 	f="$(tai "$2")$(le32 "$3")$(oct "$4")$(oct $w)"
-	[ $# -gt 5 ] && f="$f$(oct 1)$(oct "$6")$(tai "$7")$(le32 "$8")$(le32 "$9")"
+	if [ "${STATUS_KIND:-}" = runit ]; then
+		f="$f$(oct "${TERMSENT:-0}")$(oct "${RUNSTATE:-0}")"
+	elif [ "${STATUS_KIND:-}" = v1 ] && [ $# -gt 5 ]; then
+		f="$f$(oct 1)$(oct "$6")$(tai "$7")$(le32 "$8")$(le32 "$9")"
+	elif [ $# -gt 5 ]; then
+		run=0
+		[ "$3" != 0 ] && run=1
+		[ $(( $6 & 4 )) -ne 0 ] && run=2
+		f="$f$(oct 0)$(oct $run)$(oct 2)$(oct $(( $6 & ~4 )))$(oct 0)$(oct 0)"
+		f="$f$(tai "$7")$(le32 "$8")$(le32 "$9")"
+	fi
 	printf "$f" >"$1/supervise/status"
 	[ -p "$1/supervise/ok" ] || mkfifo "$1/supervise/ok"
 	exec 4<>"$1/supervise/ok"
@@ -166,7 +179,7 @@ expect() {
 @test "svstat: a missing directory cannot be read (111)" {
 	run --separate-stderr svstat nosuch
 	[ "$status" -eq 111 ]
-	[ "$output" = "nosuch: unable to open directory: file does not exist" ]
+	[ "$output" = "nosuch: unable to chdir: file does not exist" ]
 }
 
 @test "svstat: a missing status file cannot be read (111)" {
@@ -191,7 +204,7 @@ expect() {
 
 @test "svstat: a garbage status file of the right length is bad format (111)" {
 	status s 1 1234 0 u
-	printf '%040d' 7 >s/supervise/status
+	printf '%044d' 7 >s/supervise/status
 	run --separate-stderr svstat s
 	[ "$status" -eq 111 ]
 	[ "$output" = "s: unable to read supervise/status: bad format" ]
@@ -210,7 +223,7 @@ expect() {
 	run --separate-stderr svstat a nosuch a
 	[ "$status" -eq 111 ]
 	[ "${lines[0]}" = "a: up (pid 1234) 0 seconds" ]
-	[ "${lines[1]}" = "nosuch: unable to open directory: file does not exist" ]
+	[ "${lines[1]}" = "nosuch: unable to chdir: file does not exist" ]
 	[ "${lines[2]}" = "a: up (pid 1234) 0 seconds" ]
 	[ "${#lines[@]}" -eq 3 ]
 }
@@ -220,20 +233,20 @@ expect() {
 	status web $S 1234 0 u 3 $R 0 1
 	run --separate-stderr svstat -j web
 	[ "$status" -eq 0 ]
-	expect '{"dir":"web","state":"up","pid":1234,"seconds":@S@,"paused":false,"want":"up","normally":"up","ready":true,"ready_seconds":@R@,"last_exit":null,"last_signal":null,"starts":1}'
+	expect '{"dir":"web","state":"up","pid":1234,"seconds":@S@,"paused":false,"want":"up","normally":"up","ready":true,"ready_seconds":@R@,"last_exit":null,"last_signal":null,"starts":1,"gave_up":false}'
 }
 
 @test "svstat -j: down, killed by a signal; once; finishing" {
 	S=7
 	status x $S 0 0 d 16 - 9 1
 	run --separate-stderr svstat -j x
-	expect '{"dir":"x","state":"down","pid":null,"seconds":@S@,"paused":false,"want":"down","normally":"down","ready":false,"last_exit":null,"last_signal":"SIGKILL","starts":1}'
+	expect '{"dir":"x","state":"down","pid":null,"seconds":@S@,"paused":false,"want":"down","normally":"down","ready":false,"last_exit":null,"last_signal":"SIGKILL","starts":1,"gave_up":false}'
 	status x $S 99 1 0 17 $S 512 2
 	run --separate-stderr svstat -j x
-	expect '{"dir":"x","state":"up","pid":99,"seconds":@S@,"paused":true,"want":"once","normally":"down","ready":true,"ready_seconds":@S@,"last_exit":2,"last_signal":null,"starts":2}'
+	expect '{"dir":"x","state":"up","pid":99,"seconds":@S@,"paused":true,"want":"once","normally":"down","ready":true,"ready_seconds":@S@,"last_exit":2,"last_signal":null,"starts":2,"gave_up":false}'
 	status x $S 0 0 u 22 - 256 1
 	run --separate-stderr svstat -j x
-	expect '{"dir":"x","state":"finish","pid":null,"seconds":@S@,"paused":false,"want":"up","normally":"up","ready":false,"last_exit":1,"last_signal":null,"starts":1}'
+	expect '{"dir":"x","state":"finish","pid":null,"seconds":@S@,"paused":false,"want":"up","normally":"up","ready":false,"last_exit":1,"last_signal":null,"starts":1,"gave_up":false}'
 }
 
 @test "svstat -j: an 18-byte record leaves out the fields it lacks" {
@@ -259,7 +272,7 @@ expect() {
 	status "$d" $S 1234 0 u 0 - 0 1
 	run --separate-stderr svstat -j "$d"
 	[ "$status" -eq 0 ]
-	expect '{"dir":"a\"b\\c\td\ne\u0001f","state":"up","pid":1234,"seconds":@S@,"paused":false,"want":"up","normally":"down","ready":false,"last_exit":null,"last_signal":null,"starts":1}'
+	expect '{"dir":"a\"b\\c\td\ne\u0001f","state":"up","pid":1234,"seconds":@S@,"paused":false,"want":"up","normally":"down","ready":false,"last_exit":null,"last_signal":null,"starts":1,"gave_up":false}'
 
 }
 
@@ -287,6 +300,70 @@ expect() {
 	[ "$(printf '%s\n' "$output" | grep -c ": up (pid $(svpid s)) ")" = 499 ]
 	[ "${lines[248]%%:*}" = d249 ]
 	[ "${lines[249]}" = "d250.x: supervise not running" ]
-	[ "${lines[250]}" = "nosuch: unable to open directory: file does not exist" ]
+	[ "${lines[250]}" = "nosuch: unable to chdir: file does not exist" ]
 	[ "${lines[500]%%:*}" = d500 ]
+}
+
+@test "svstat: reads our old version-1 record (40 bytes)" {
+	S=3
+	STATUS_KIND=v1 status db $S 0 0 u $((2 | 16)) - 256 42
+	[ "$(stat -c %s db/supervise/status)" = 40 ]
+	run --separate-stderr svstat db
+	[ "$status" -eq 0 ]
+	expect "db: down @S@ seconds, normally up, want up, exited 1, 42 starts"
+	STATUS_KIND=v1 status db $S 0 0 u $((2 | 4 | 16)) - 768 1
+	run --separate-stderr svstat db
+	expect "db: down @S@ seconds, normally up, want up, finishing, exited 3, 1 start"
+}
+
+@test "svstat: reads runit's 20-byte record, finish state included" {
+	S=5
+	STATUS_KIND=runit RUNSTATE=1 status r $S 1234 0 u
+	[ "$(stat -c %s r/supervise/status)" = 20 ]
+	run --separate-stderr svstat r
+	[ "$status" -eq 0 ]
+	expect "r: up (pid 1234) @S@ seconds"
+	# runsv keeps finish's pid in the record while finish runs
+	STATUS_KIND=runit RUNSTATE=2 status r $S 4321 0 u
+	run --separate-stderr svstat -j r
+	expect '{"dir":"r","state":"finish","pid":null,"seconds":@S@,"paused":false,"want":"up","normally":"up"}'
+	# a run state or got-TERM byte runit never writes is garbage
+	STATUS_KIND=runit RUNSTATE=7 status r $S 1234 0 u
+	run --separate-stderr svstat r
+	[ "$status" -eq 111 ]
+	[ "$output" = "r: unable to read supervise/status: bad format" ]
+}
+
+@test "svstat: a service that gave up says after how many exits" {
+	S=2
+	status bad $S 0 0 d $((2 | 16 | 32)) - 256 5
+	echo '5 10' >bad/restart-limit
+	run --separate-stderr svstat bad
+	[ "$status" -eq 0 ]
+	expect "bad: down @S@ seconds, normally up, exited 1, 5 starts, gave up after 5 exits in 10 s"
+	run --separate-stderr svstat -j bad
+	expect '{"dir":"bad","state":"down","pid":null,"seconds":@S@,"paused":false,"want":"down","normally":"up","ready":false,"last_exit":1,"last_signal":null,"starts":5,"gave_up":true}'
+	rm bad/restart-limit
+	run --separate-stderr svstat bad
+	expect "bad: down @S@ seconds, normally up, exited 1, 5 starts, gave up"
+}
+
+@test "svstat: a ready time after the start is shown for a service with check" {
+	S=56 R=55
+	status web $S 1234 0 u 3 $R 0 1
+	printf '#!/bin/sh\nexit 0\n' >web/check
+	chmod +x web/check
+	run --separate-stderr svstat web
+	expect "web: up (pid 1234) @S@ seconds, ready @R@ seconds"
+}
+
+@test "svstat: with stdin closed it still prints every line" {
+	status a -100 1234 0 u 3 -100 0 1
+	for i in $(seq 1 200); do ln -s a l$i; done
+	run --separate-stderr eval 'svstat a $(seq -f "l%g" 1 200) <&-'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 201 ]
+	[ "${lines[200]}" = "l200: up (pid 1234) 0 seconds" ]
+	run --separate-stderr eval 'svstat a <&- 2>&-'
+	[ "$output" = "a: up (pid 1234) 0 seconds" ]
 }

@@ -24,8 +24,6 @@ started_ms() {
 	sed 's/.*) //' "/proc/$1/stat" |
 	    awk -v hz="$(getconf CLK_TCK)" '{ print int($20 * 1000 / hz) }'
 }
-# u32 OFFSET DIR: a little-endian 32-bit field of DIR's status file.
-u32() { od -An -tu4 -j"$1" -N4 --endian=little "$2/supervise/status" | tr -d ' '; }
 lines() { [ "$(wc -l <"$1" 2>/dev/null)" -ge "$2" ]; }
 # fds PID: the descriptors PID holds, with what they point to.
 fds() { ls -l "/proc/$1/fd" | awk 'NF > 3 { print $(NF - 2), $NF }'; }
@@ -95,7 +93,7 @@ fill() {
 	wait_for has_pid s
 	[ "$(svpid s)" = "$(cat s/pids)" ]
 	[ "$(sup_pid s)" = "$sup" ]
-	[ "$(u32 36 s)" = 1 ]
+	[ "$(st_starts s)" = 1 ]
 }
 
 @test "faults: a full disk under supervise/: updates fail loudly, supervising goes on, then recovers" {
@@ -157,17 +155,17 @@ fill() {
 	done
 	svc -u s/*
 	# Memory is compared once every code path has run.
-	for d in $svs; do wait_for eval "[ \"\$(u32 36 s/$d)\" -ge 2 ]"; done
+	for d in $svs; do wait_for eval "[ \"\$(st_starts s/$d)\" -ge 2 ]"; done
 	t0=$(date +%s%N)
 	fds "$scan" >fd.scan.0
 	r0=$(rss_kb "$scan")
 	for d in $svs; do
 		rss_kb "$(cat sup.$d)" >rss.$d.0
-		u32 36 s/$d >starts.$d.0
+		st_starts s/$d >starts.$d.0
 	done
 	# An observation window, not a synchronisation.
 	sleep 8
-	for d in $svs; do u32 36 s/$d >starts.$d.1; done
+	for d in $svs; do st_starts s/$d >starts.$d.1; done
 	t1=$(date +%s%N)
 	# Rounded up: the counters were read within [t0, t1].
 	secs=$(( (t1 - t0 + 999999999) / 1000000000 ))

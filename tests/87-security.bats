@@ -128,7 +128,7 @@ supervise: warning: s/supervise/control is writable by every user" ]
 	# The status is readable then (0644), but not writable, and the
 	# directory does not let it be replaced. svstat still refuses: it
 	# must open ok, which stays 0600.
-	[ "$(as_nobody cat s/supervise/status | wc -c)" -eq 40 ]
+	[ "$(as_nobody cat s/supervise/status | wc -c)" -eq 44 ]
 	run --separate-stderr as_nobody svstat s
 	[ "$status" -eq 111 ]
 	[ "$output" = "s: unable to open supervise/ok: access denied" ]
@@ -138,7 +138,7 @@ supervise: warning: s/supervise/control is writable by every user" ]
 	[ "$status" -ne 0 ]
 	run as_nobody sh -c 'echo 1 >s/supervise/pid'
 	[ "$status" -ne 0 ]
-	[ "$(stat -c %s s/supervise/status)" = 40 ]
+	[ "$(stat -c %s s/supervise/status)" = 44 ]
 	[ "$(svpid s)" = "$pid" ]
 }
 

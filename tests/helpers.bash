@@ -134,3 +134,19 @@ sups_under() {
 		esac
 	done
 }
+
+# The status record, version 2 (servicedir(5)): st_byte OFFSET DIR and
+# st_u32 OFFSET DIR read one field; the named ones below are what tests
+# look at. Kept here so that a change of layout is one edit.
+st_byte() { od -An -tu1 -j"$1" -N1 "$2/supervise/status" | tr -d ' '; }
+st_u32() { od -An -tu4 -j"$1" -N4 --endian=little "$2/supervise/status" | tr -d ' '; }
+st_pid() { st_u32 12 "$1"; }
+st_paused() { st_byte 16 "$1"; }
+st_want() { st_byte 17 "$1"; }
+st_termsent() { st_byte 18 "$1"; }
+st_runstate() { st_byte 19 "$1"; }
+st_version() { st_byte 20 "$1"; }
+st_flags() { st_byte 21 "$1"; }
+st_ready() { st_u32 24 "$1"; }
+st_wstatus() { st_u32 36 "$1"; }
+st_starts() { st_u32 40 "$1"; }
