@@ -35,5 +35,5 @@ load helpers
 @test "svok: a missing directory is trouble (111) with a message" {
 	run --separate-stderr svok nosuch
 	[ "$status" -eq 111 ]
-	[ "$stderr" = "svok: fatal: unable to open nosuch: file does not exist" ]
+	[ "$stderr" = "svok: fatal: unable to chdir to nosuch: file does not exist" ]
 }

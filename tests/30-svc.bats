@@ -98,7 +98,7 @@ require_ours() { [ -x "$SVBIN/supervise" ] || skip "no supervise built"; }
 	mkfifo s/supervise/control
 	run --separate-stderr svc -d s
 	[ "$status" -eq 111 ]
-	[ "$stderr" = "svc: warning: unable to control s: file does not exist" ]
+	[ "$stderr" = "svc: warning: unable to control s: supervise not running" ]
 }
 
 @test "svc: a missing directory: warning, exit 111" {

@@ -291,9 +291,12 @@ down_with() {
 	wait_for -t 15 stat_is s down
 	svc -u s
 	wait_for lines s/pids 2
+	# restart-delay-max: read when the service dies by itself (a stop
+	# on request does not back off).
+	kill -KILL "$(svpid s)"
+	wait_for grep -q '^supervise: warning: invalid s/restart-delay-max: ' err
 	grep -qx "supervise: warning: invalid s/timeout-kill: $(printf '%028d' 0)..." err
 	grep -qx 'supervise: warning: invalid s/timeout-finish: soon' err
-	grep -q '^supervise: warning: invalid s/restart-delay-max: ' err
 	[ "$(grep -vc 'warning: invalid' err)" = 0 ]
 }
 

@@ -17,7 +17,7 @@
  * It works in a temporary directory, its cwd: give it the corpus and
  * -artifact_prefix as absolute paths (tests/fuzz/run does).
  */
-// sources: supervise/state.c supervise/files.c
+// sources: supervise/state.c supervise/files.c supervise/check.c supervise/limit.c
 #include <sys/stat.h>
 
 #include <fcntl.h>
@@ -107,7 +107,8 @@ reset(enum sv_state state)
 	sv.notifyfd = -1;
 	sv.delay = 1000;
 	sv.laststart = mono_ms();
-	sv.startat = sv.killat = sv.finishat = -1;
+	sv.startat = sv.killat = sv.finishat = sv.rewriteat = -1;
+	sv.pgkillat = sv.checkat = sv.checkkill = -1;
 	sv.want = 'd';
 	files_announce();
 }
