@@ -212,11 +212,10 @@ fill() {
 	[ "$(wc -l <readers)" -ge 50 ]
 	bad=$(grep -Ev '^s: (up \(pid [0-9]+\)|down) [0-9]+ seconds?(, [A-Za-z0-9 ]+)*$' readers || true)
 	[ -z "$bad" ]
-	# Every writer's last command was u.
-	wait_for has_pid s
-	run --separate-stderr svstat s
-	[[ "$output" == "s: up (pid "* ]]
-	[[ "$output" != *"want down"* ]]
+	# Every writer's last command was u; supervise may still be working
+	# through the backlog in the FIFO, so wait for the end of it.
+	wait_for -t 20 eval '[[ "$(svstat s)" == "s: up (pid "* ]] &&
+	    [[ "$(svstat s)" != *"want down"* ]]'
 	[ ! -s err ]
 }
 
