@@ -14,6 +14,7 @@
 #include "../lib/err.h"
 #include "../lib/exec.h"
 #include "../lib/opt.h"
+#include "../lib/stdfd.h"
 #include "envdir.h"
 
 #define USAGE "envdir DIR CHILD ..."
@@ -65,6 +66,7 @@ main(int argc, char **argv)
 	int dfd;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	while (opt_get(&o, argc, argv, "") != -1)
 		err_usage(USAGE);
 	if (argc - o.ind < 2)

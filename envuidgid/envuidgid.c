@@ -11,6 +11,7 @@
 #include "../lib/exec.h"
 #include "../lib/fmt.h"
 #include "../lib/opt.h"
+#include "../lib/stdfd.h"
 #include "../lib/uidgid.h"
 
 #define USAGE "envuidgid ACCOUNT CHILD ..."
@@ -33,6 +34,7 @@ main(int argc, char **argv)
 	gid_t gid;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	while (opt_get(&o, argc, argv, "") != -1)
 		err_usage(USAGE);
 	if (argc - o.ind < 2)

@@ -20,6 +20,7 @@
 #include "../lib/fmt.h"
 #include "../lib/io.h"
 #include "../lib/opt.h"
+#include "../lib/stdfd.h"
 
 #define USAGE "fghack CHILD ..."
 
@@ -70,6 +71,7 @@ main(int argc, char **argv)
 	int p[2], top, fd;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	while (opt_get(&o, argc, argv, "") != -1)
 		err_usage(USAGE);
 	if (argc - o.ind < 1)

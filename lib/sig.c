@@ -31,16 +31,24 @@ handler(int sig)
 /*
  * Also notes which signals we were started with ignored: an ignored
  * disposition survives exec, so sig_restore must reset those; caught ones
- * it resets too (exec would, but a signal may arrive before it).
+ * it resets too (exec would, but a signal may arrive before it). And it
+ * empties the signal mask: a program that takes signals as events must
+ * not keep one blocked by whoever started it (some process managers and
+ * language runtimes start children with SIGCHLD or SIGTERM blocked; a
+ * supervise started so never reaped its service).
  */
 int
 sig_pipe(void)
 {
 	struct sigaction sa;
+	sigset_t none;
 	int i;
 
 	if (selfpipe[0] != -1)
 		return selfpipe[0];
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
+		return -1;
 	/* The classic signals; real-time ones are not ignored in practice. */
 	for (i = 1; i < 32; i++)
 		if (sigaction(i, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "stdfd.h"
 
 /* Returns 0, or -1 if /dev/null cannot be opened. */
@@ -24,4 +25,12 @@ stdfd_open(void)
 	}
 	close(fd);
 	return 0;
+}
+
+/* stdfd_open, or exit 111 (the message may have nowhere to go). */
+void
+stdfd_ensure(void)
+{
+	if (stdfd_open() == -1)
+		err_diesys(EXIT_TEMP, "unable to open /dev/null", (char *)0);
 }

@@ -23,6 +23,7 @@
 #include "../lib/err.h"
 #include "../lib/io.h"
 #include "../lib/sig.h"
+#include "../lib/stdfd.h"
 #include "../lib/tai.h"
 #include "multilog.h"
 
@@ -451,6 +452,7 @@ main(int argc, char **argv)
 	int e;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	if (argc < 2)
 		err_usage(USAGE);
 	if (script_parse(&ml.sc, argc - 1, argv + 1) == -1)

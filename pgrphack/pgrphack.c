@@ -9,6 +9,7 @@
 #include "../lib/err.h"
 #include "../lib/exec.h"
 #include "../lib/opt.h"
+#include "../lib/stdfd.h"
 
 #define USAGE "pgrphack CHILD ..."
 
@@ -18,6 +19,7 @@ main(int argc, char **argv)
 	struct opt o = OPT_INIT;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	while (opt_get(&o, argc, argv, "") != -1)
 		err_usage(USAGE);
 	if (argc - o.ind < 1)

@@ -9,6 +9,7 @@
 
 #include "../lib/err.h"
 #include "../lib/io.h"
+#include "../lib/stdfd.h"
 
 #define USAGE "readproctitle ARG... DOTS"
 #define KEEP 3		/* dots left in place, so ps shows "...." */
@@ -39,6 +40,7 @@ main(int argc, char **argv)
 	ssize_t r;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	/* No options: every argument but the last is only there for ps. */
 	if (argc < 2)
 		err_usage(USAGE);

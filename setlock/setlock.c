@@ -14,6 +14,7 @@
 #include "../lib/exec.h"
 #include "../lib/lock.h"
 #include "../lib/opt.h"
+#include "../lib/stdfd.h"
 
 #define USAGE "setlock [-nNxX] FILE CHILD ..."
 
@@ -39,6 +40,7 @@ main(int argc, char **argv)
 	int c, fd, r;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	while ((c = opt_get(&o, argc, argv, "nNxX")) != -1)
 		switch (c) {
 		case 'n':

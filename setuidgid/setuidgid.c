@@ -8,6 +8,7 @@
 #include "../lib/err.h"
 #include "../lib/exec.h"
 #include "../lib/opt.h"
+#include "../lib/stdfd.h"
 #include "../lib/uidgid.h"
 
 #define USAGE "setuidgid [-s] ACCOUNT CHILD ..."
@@ -21,6 +22,7 @@ main(int argc, char **argv)
 	gid_t gid;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	while ((c = opt_get(&o, argc, argv, "s")) != -1)
 		switch (c) {
 		case 's':

@@ -15,6 +15,7 @@
 #include "../lib/exec.h"
 #include "../lib/fmt.h"
 #include "../lib/opt.h"
+#include "../lib/stdfd.h"
 
 #define USAGE "softlimit [-a allbytes] [-c corebytes] [-d databytes] " \
 	"[-f filebytes] [-l lockbytes] [-m membytes] [-o openfiles] " \
@@ -108,6 +109,7 @@ main(int argc, char **argv)
 	int c;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	while ((c = opt_get(&o, argc, argv, "a:c:d:f:l:m:o:p:r:s:t:")) != -1) {
 		if (c == '?')
 			err_usage(USAGE);

@@ -25,6 +25,7 @@
 #include "../lib/lock.h"
 #include "../lib/opt.h"
 #include "../lib/sig.h"
+#include "../lib/stdfd.h"
 #include "supervise.h"
 
 #define USAGE "supervise DIR"
@@ -295,6 +296,7 @@ main(int argc, char **argv)
 	struct opt o = OPT_INIT;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	while (opt_get(&o, argc, argv, "") != -1)
 		err_usage(USAGE);
 	if (argc - o.ind != 1)

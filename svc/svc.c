@@ -20,6 +20,7 @@
 #include "../lib/fmt.h"
 #include "../lib/opt.h"
 #include "../lib/status.h"
+#include "../lib/stdfd.h"
 #include "../lib/svdir.h"
 #include "../lib/tai.h"
 #include "../lib/watch.h"
@@ -312,6 +313,7 @@ main(int argc, char **argv)
 	int i, n, code = 0;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	options(argc, argv, &o);
 	n = argc - o.ind;
 	if (n < 1)

@@ -5,6 +5,7 @@
  */
 #include "../lib/err.h"
 #include "../lib/opt.h"
+#include "../lib/stdfd.h"
 #include "../lib/svdir.h"
 
 #define USAGE "svok DIR"
@@ -17,6 +18,7 @@ main(int argc, char **argv)
 	int dfd, r;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	while (opt_get(&o, argc, argv, "") != -1)
 		err_usage(USAGE);
 	if (argc - o.ind != 1)

@@ -192,9 +192,6 @@ setup(const char *dir, struct watch *w)
 	    SIGINT };
 	size_t i;
 
-	/* A closed 0, 1 or 2 would be taken by a log pipe, then dup2'd. */
-	if (stdfd_open() == -1)
-		err_diesys(EXIT_TEMP, "unable to open /dev/null", (char *)0);
 	if (chdir(dir) == -1)
 		err_diesys(EXIT_TEMP, "unable to chdir to ", dir, (char *)0);
 	if (sig_pipe() == -1)
@@ -222,6 +219,7 @@ main(int argc, char **argv)
 	int c;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	S.grace = 7000;
 	while ((c = opt_get(&o, argc, argv, "t:g:")) != -1)
 		switch (c) {

@@ -112,13 +112,12 @@ main(int argc, char **argv)
 	int pi[2], null;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	/* BSD init adds the ttys name as a last argument: ignore extras. */
 	if (argc > 1 && argv[1][0] == '-')
 		err_usage(USAGE);
 	if (argc > 1)
 		args[1] = argv[1];
-	if (stdfd_open() == -1)
-		err_diesys(EXIT_TEMP, "unable to open /dev/null", (char *)0);
 	setpath(argv[0]);
 	if (clearenv() != 0 || putenv(pathvar) != 0)
 		err_diesys(EXIT_TEMP, "unable to set PATH", (char *)0);

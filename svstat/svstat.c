@@ -205,8 +205,7 @@ main(int argc, char **argv)
 	int c, code = 0;
 
 	err_setprog(argv[0]);
-	if (stdfd_open() == -1)
-		err_diesys(EXIT_TEMP, "unable to open /dev/null", (char *)0);
+	stdfd_ensure();
 	while ((c = opt_get(&o, argc, argv, "j")) != -1)
 		if (c == 'j')
 			g.json = 1;

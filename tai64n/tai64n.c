@@ -13,6 +13,7 @@
 #include "../lib/io.h"
 #include "../lib/opt.h"
 #include "../lib/out.h"
+#include "../lib/stdfd.h"
 #include "../lib/tai.h"
 
 #define USAGE "tai64n"
@@ -33,6 +34,7 @@ main(int argc, char **argv)
 	size_t n, k;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	while (opt_get(&o, argc, argv, "") != -1)
 		err_usage(USAGE);
 	if (argc != o.ind)

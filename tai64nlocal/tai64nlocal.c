@@ -14,6 +14,7 @@
 #include "../lib/io.h"
 #include "../lib/opt.h"
 #include "../lib/out.h"
+#include "../lib/stdfd.h"
 #include "tai64nlocal.h"
 
 #define USAGE "tai64nlocal"
@@ -34,6 +35,7 @@ main(int argc, char **argv)
 	size_t used;
 
 	err_setprog(argv[0]);
+	stdfd_ensure();
 	while (opt_get(&o, argc, argv, "") != -1)
 		err_usage(USAGE);
 	if (argc != o.ind)

@@ -366,3 +366,37 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	grep -q "supervise: warning: stopping pid $old, left running in s by a previous supervise" err
 	[ "$(svpid s)" = "$(tail -n 1 s/pids)" ]
 }
+
+@test "supervise: started with SIGCHLD and SIGTERM blocked and ignored, it still works" {
+	mksv s 'echo $$ >>pids; grep -E "^Sig(Blk|Ign)" /proc/self/status >sigs; exec sleep 100'
+	start_bg "$HELPERS/blocked" supervise s
+	sup=$LAST_PID
+	wait_for has_pid s
+	first=$(svpid s)
+	# The service gets an empty mask and default dispositions.
+	grep -qx 'SigBlk:	0000000000000000' s/sigs
+	grep -qx 'SigIgn:	0000000000000000' s/sigs
+	# SIGCHLD arrives: a killed service is reaped and restarted.
+	kill -KILL "$first"
+	wait_for eval '[ -n "$(svpid s)" ] && [ "$(svpid s)" != '"$first"' ]'
+	# SIGTERM arrives: the service goes down and supervise exits.
+	kill -TERM "$sup"
+	wait_gone "$sup"
+	wait_gone "$(tail -1 s/pids)" 1
+}
+
+@test "supervise: started with 0, 1 and 2 closed, no warning lands in its control FIFO" {
+	# A warning at every start: were fd 2 the control FIFO, its "x"
+	# (in "exit") and "d" would stop the service and supervise.
+	mksv s 'echo $$ >>pids; exec sleep 100'
+	echo 'dx exit' >s/notification-fd
+	start_bg sh -c 'exec supervise s <&- >&- 2>&-'
+	sup=$LAST_PID
+	wait_for has_pid s
+	p=$(svpid s)
+	kill -KILL "$p"
+	wait_for eval '[ -n "$(svpid s)" ] && [ "$(svpid s)" != '"$p"' ]'
+	alive "$sup"
+	[ "$(st_want s)" = 117 ]	# still wanted up
+	ls -l /proc/$sup/fd/0 | grep -q /dev/null
+}

@@ -150,3 +150,4 @@ st_flags() { st_byte 21 "$1"; }
 st_ready() { st_u32 24 "$1"; }
 st_wstatus() { st_u32 36 "$1"; }
 st_starts() { st_u32 40 "$1"; }
+
