@@ -137,8 +137,18 @@ int
 watch_add(struct watch *w, const char *path, int what)
 {
 #if defined(WATCH_INOTIFY) || defined(WATCH_KQUEUE)
-	if (w->fd != -1)
-		return add(w, path, what);
+	/*
+	 * A watch that cannot be added (EACCES on a directory we may not
+	 * read, ENOSPC at the system's watch limit) must not leave a wait
+	 * with nothing to wake it: from then on waits are capped, and the
+	 * caller looks again at least every WATCH_FALLBACK_MS.
+	 */
+	if (w->fd != -1) {
+		if (add(w, path, what) == 0)
+			return 0;
+		w->capped = 1;
+		return -1;
+	}
 #else
 	(void)what;
 #endif
