@@ -139,3 +139,51 @@ killed_while_waiting() {
 	release s 0
 	[ ! -s err ]
 }
+
+@test "svc -wd: a supervise/ it may not read (no watch): svc re-checks, no hang" {
+	require_root
+	id nobody >/dev/null 2>&1 || skip "no account nobody"
+	mksv s 'exec sleep 100'
+	start_bg supervise s
+	wait_for has_pid s
+	let_others_in
+	# nobody may write control and ok, read status, not list supervise/.
+	chmod 711 s/supervise
+	chmod 666 s/supervise/control s/supervise/ok
+	t0=$(date +%s%N)
+	run --separate-stderr as_nobody svc -d -wd -T 20000 s
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	echo "$stderr, $ms ms" >&2
+	[ "$status" -eq 0 ]
+	[ "$ms" -lt 5000 ]
+	run --separate-stderr as_nobody svc -u -wu -T 20000 s
+	[ "$status" -eq 0 ]
+}
+
+@test "svc -wu: at the inotify watch limit (ENOSPC) svc re-checks, no hang" {
+	require_root
+	lim=/proc/sys/fs/inotify/max_user_watches
+	old=$(cat "$lim") && echo "$old" >"$T/old-limit" && echo 1 >"$lim" ||
+		skip "cannot change $lim"
+	# The scanner takes the one watch there is; svc gets ENOSPC.
+	mkdir scan
+	start_bg svscan scan
+	downsv s
+	start_bg supervise s
+	wait_for test -p s/supervise/ok
+	t0=$(date +%s%N)
+	run --separate-stderr svc -u -wu -T 20000 s
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	echo "$old" >"$lim"
+	[ "$status" -eq 0 ]
+	[ "$ms" -lt 5000 ]
+	start_bg svc -d -wd s
+	wait_gone "$LAST_PID" 5
+}
+
+# Puts back the watch limit a test lowered, also when it failed.
+teardown_local() {
+	[ -f "$T/old-limit" ] &&
+		cat "$T/old-limit" >/proc/sys/fs/inotify/max_user_watches
+	return 0
+}

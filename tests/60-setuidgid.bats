@@ -87,7 +87,7 @@ $(id -g nobody)" ]
 
 @test "setuidgid: an unprivileged caller cannot change account (111)" {
 	require_root
-	run --separate-stderr setuidgid nobody setuidgid root id
+	run --separate-stderr as_nobody setuidgid root id
 	[ "$status" -eq 111 ]
 	[ -z "$output" ]
 	[ "$stderr" = "setuidgid: fatal: unable to set gid to 0: operation not permitted" ]

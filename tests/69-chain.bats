@@ -67,10 +67,12 @@ $(id -g nobody)
 	mkchain s
 	# The foreground part exits at once; the "daemon" reports its pid and
 	# lives on, with fghack's descriptors, until killed.
+	# After setuidgid, programs from a directory nobody can reach.
+	nb=$(nobody_bin)
 	mksv s "[ -e ran ] && exec sleep 100
 	touch ran
 	exec envdir env setlock lk softlimit -o 37 setuidgid nobody \
-	    pgrphack fghack sh -c '$REPORT; sh -c \"echo daemon \\\$\\\$; exec sleep 100\" & exit 0'"
+	    $nb/pgrphack $nb/fghack sh -c '$REPORT; sh -c \"echo daemon \\\$\\\$; exec sleep 100\" & exit 0'"
 	start_bg supervise s >out 2>err
 	wait_for has_pid s
 	wait_for grep -q '^daemon ' out

@@ -22,18 +22,6 @@ status 644
 pid 644
 stat 644"
 
-# as_nobody CMD...: runs CMD as the unprivileged account nobody.
-as_nobody() { setuidgid nobody "$@"; }
-
-# let_others_in: lets other users traverse the directories down to $T
-# (bats makes its temporary directories 0700).
-let_others_in() {
-	local d=$T
-	while [ "$d" != / ] && [ "${d#"$BATS_RUN_TMPDIR"}" != "$d" ]; do
-		chmod o+x "$d"
-		d=$(dirname "$d")
-	done
-}
 
 require_nobody() {
 	require_root

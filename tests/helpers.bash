@@ -23,6 +23,10 @@ setup() {
 
 teardown() {
 	local p f
+	# A test file's own clean-up (a system limit put back, say) first.
+	if declare -F teardown_local >/dev/null; then
+		teardown_local
+	fi
 	for p in "${BG_PIDS[@]}"; do
 		kill -TERM "$p" 2>/dev/null
 	done
@@ -40,6 +44,42 @@ teardown() {
 		[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
 	done
 	return 0
+}
+
+# let_others_in: lets other users traverse the directories down to $T
+# (bats makes its temporary directories 0700).
+let_others_in() {
+	local d=$T
+	while [ "$d" != / ] && [ "${d#"$BATS_RUN_TMPDIR"}" != "$d" ]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
+# nobody_bin: prints a directory that holds our programs and that every
+# account can reach. The clone may sit in a private directory (/root, a
+# mktemp -d of mode 0700), where a program run as nobody cannot be
+# executed from $SVBIN. Made once per run inside bats' run directory
+# (which bats removes), with hard links where possible, else copies.
+nobody_bin() {
+	local d="$BATS_RUN_TMPDIR/nobody-bin"
+	if [ ! -x "$d/svc" ]; then
+		chmod o+x "$BATS_RUN_TMPDIR"
+		mkdir -p "$d.$$" && chmod 755 "$d.$$" || return 1
+		cp -l "$SVBIN"/* "$d.$$"/ 2>/dev/null ||
+			cp "$SVBIN"/* "$d.$$"/ || return 1
+		cp "$HELPERS"/sigecho "$d.$$"/
+		mv -T "$d.$$" "$d" 2>/dev/null || rm -rf "$d.$$"
+	fi
+	echo "$d"
+}
+
+# as_nobody CMD...: runs CMD as the account nobody, with our programs
+# first in PATH from a directory nobody can reach (nobody_bin).
+as_nobody() {
+	local d
+	d=$(nobody_bin) || return 1
+	setuidgid nobody env PATH="$d:$PATH" "$@"
 }
 
 # start_bg CMD...: runs CMD in the background (without bats' fd 3, which
