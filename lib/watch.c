@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <string.h>
 #include <unistd.h>
 
 #if defined(WATCH_FALLBACK)
@@ -49,6 +50,8 @@ watch_init(struct watch *w)
 	w->ndirs = 0;
 	w->peer = -1;
 	w->peerpoll = 0;
+	w->wd0 = 0;
+	w->only = NULL;
 #if defined(WATCH_INOTIFY)
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 #elif defined(WATCH_KQUEUE)
@@ -72,6 +75,7 @@ static int
 add(struct watch *w, const char *path, int what)
 {
 	uint32_t mask;
+	int wd;
 
 	mask = IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
 	    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
@@ -81,7 +85,12 @@ add(struct watch *w, const char *path, int what)
 		mask |= IN_ATTRIB;
 	if (what & WATCH_OPENS)
 		mask |= IN_OPEN;
-	return inotify_add_watch(w->fd, path, mask) == -1 ? -1 : 0;
+	wd = inotify_add_watch(w->fd, path, mask);
+	if (wd == -1)
+		return -1;
+	if (w->wd0 == 0)
+		w->wd0 = wd;
+	return 0;
 }
 #elif defined(WATCH_KQUEUE)
 /*
@@ -200,13 +209,19 @@ watch_drain(struct watch *w)
 {
 #if defined(WATCH_INOTIFY)
 	char buf[4096] __attribute__((aligned(8)));
-	ssize_t r;
+	const struct inotify_event *ev;
+	ssize_t r, i;
 	int any = 0;
 
 	if (w->fd == -1)
 		return 0;
 	while ((r = io_read(w->fd, buf, sizeof(buf))) > 0)
-		any = 1;
+		for (i = 0; i < r && !any; i += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(buf + i);
+			any = w->only == NULL || ev->wd == w->wd0 ||
+			    (ev->mask & IN_Q_OVERFLOW) ||
+			    (ev->len > 0 && strcmp(ev->name, w->only) == 0);
+		}
 	return r == -1 && errno != EAGAIN ? -1 : any;
 #elif defined(WATCH_KQUEUE)
 	struct kevent ev[8];

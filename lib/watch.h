@@ -8,6 +8,10 @@
  * doubles from 2 ms up to WATCH_FALLBACK_MS, so callers must treat every
  * wake-up as "maybe changed" and look again.
  *
+ * svscan watches its scan directory first, then each service directory
+ * that has no log/ yet with only = "log", so that the supervise/ that
+ * every supervise creates there wakes nobody up.
+ *
  * A watch can also follow one "peer": the write end of a FIFO (opened
  * O_WRONLY | O_NONBLOCK), whose reader going away wakes watch_wait up at
  * once, on every system, with WATCH_GONE.
@@ -38,6 +42,10 @@ struct watch {
 	int ndirs;
 	int peer;		/* FIFO write end, or -1 */
 	int peerpoll;		/* the peer is in the poll set, not the kqueue */
+	int wd0;		/* inotify: the first directory added */
+	const char *only;	/* inotify: in the directories added after
+				 * the first, only entries of this name
+				 * count as events (NULL: all) */
 };
 
 int	watch_init(struct watch *);

@@ -14,14 +14,15 @@
 #include "svscan.h"
 
 #define QUIET 100	/* ms the log pipe stays empty before the logger goes */
+#define FINAL 2000	/* ms from the grace time to the last SIGKILLs */
 
 /*
  * Writes cmd into the control FIFO of the service's (0) or logger's (1)
  * supervise. A directory removed with rm -rf has lost its FIFO: then a
  * "dx" becomes SIGTERM, which our supervise reads as dx.
  */
-static void
-tell(struct entry *x, int which, const char *cmd, size_t len)
+void
+stop_tell(struct entry *x, int which, const char *cmd, size_t len)
 {
 	int fd, r = -1;
 
@@ -46,15 +47,16 @@ stop_begin(struct entry *x)
 	if (x->sup[0].pid == 0)
 		stop_exited(x, 0);
 	else
-		tell(x, 0, "dx", 2);
+		stop_tell(x, 0, "dx", 2);
 }
 
 /* Called when a supervise of an entry that is not in RUN has exited. */
 void
 stop_exited(struct entry *x, int which)
 {
+	/* A logger gone during DRAIN is stop_tick's to judge. */
 	if (which == 1) {
-		if (x->stage != STOPSV)
+		if (x->stage == STOPLOG)
 			x->stage = DONE;
 		return;
 	}
@@ -69,32 +71,43 @@ stop_exited(struct entry *x, int which)
 	x->pi[1] = -1;
 	x->stage = DRAIN;
 	x->since = x->quiet = mono_ms();
-	tell(x, 1, "x", 1);
+	stop_tell(x, 1, "x", 1);
 }
 
 /*
  * An entry in DRAIN: once the pipe has been empty for QUIET ms (FIONREAD
  * on the read end we hold), or after the grace time, the logger's
  * supervise is told dx. A logger that exits by itself at end of file
- * makes its supervise exit first (it was told x).
+ * makes its supervise exit first (it was told x). A logger that is not
+ * running (it died, or waits out its restart throttle) while the pipe
+ * still holds lines is started again, on the throttle, so that those
+ * lines are logged before the entry ends; an empty pipe ends it.
  */
 void
 stop_tick(struct entry *x, int64_t now)
 {
+	struct sup *l = &x->sup[1];
 	int n = 0;
 
-	x->sup[1].retry = 0;
-	if (x->sup[1].pid == 0) {
-		x->stage = DONE;
-		return;
-	}
 	if (ioctl(x->pi[0], FIONREAD, &n) == -1)
 		n = 0;
+	if (l->pid == 0) {
+		if (n == 0 || now - x->since >= S.grace) {
+			x->stage = DONE;
+			return;
+		}
+		if (l->retry == 0)
+			l->retry = l->born + THROTTLE;
+		if (l->retry <= now)
+			spawn(x, 1);
+		return;
+	}
+	l->retry = 0;
 	if (n > 0)
 		x->quiet = now;
 	if (now - x->quiet >= QUIET || now - x->since >= S.grace) {
 		x->stage = STOPLOG;
-		tell(x, 1, "dx", 2);
+		stop_tell(x, 1, "dx", 2);
 	}
 }
 
@@ -106,7 +119,8 @@ stop_all(void)
 
 	S.stopping = 1;
 	S.killat = now + S.grace;
-	S.endat = now + 2 * S.grace + THROTTLE;
+	/* Loggers told to go at the grace time have this long to finish. */
+	S.endat = S.killat + FINAL;
 	for (i = 0; i < S.n; i++)
 		if (S.e[i]->stage == RUN)
 			stop_begin(S.e[i]);

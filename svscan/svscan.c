@@ -6,12 +6,16 @@
  * down in order, reaping every child, so that it can be PID 1. See
  * svscan(8).
  */
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../lib/err.h"
@@ -114,8 +118,11 @@ due(int64_t now)
 	if (S.stopping) {
 		stop_kill(now);
 		next = earliest(S.killat, S.endat);
-	} else if (S.nextscan != 0)
-		next = S.nextscan;
+	} else {
+		if (S.retryat != 0 && now >= S.retryat)
+			S.needscan = 1;
+		next = earliest(S.nextscan, S.retryat);
+	}
 	for (i = 0; i < S.n; i++) {
 		x = S.e[i];
 		if (x->stage == DRAIN) {
@@ -125,7 +132,7 @@ due(int64_t now)
 		}
 		for (w = 0; w < 2; w++)
 			if (x->sup[w].retry != 0 && x->sup[w].pid == 0 &&
-			    wanted(x, w)) {
+			    wanted(x, w) && !(w == 1 && !x->log)) {
 				if (x->sup[w].retry <= now)
 					spawn(x, w);
 				next = earliest(next, x->sup[w].retry);
@@ -185,6 +192,60 @@ number(const char *s, unsigned long long max)
 	return (int64_t)u;
 }
 
+/*
+ * The supervise to run: the one beside this svscan (a build tree, an
+ * install under /usr/local/bin, a package under /usr/bin), found from
+ * /proc/self/exe where the system has it, else from argv[0] when it
+ * names a path; failing both, supervise by PATH, with a warning: an
+ * earlier PATH entry may hold daemontools' supervise, which lacks most of
+ * what ours does (svscan(8)). Made absolute before the chdir.
+ */
+static const char *
+find_supervise(const char *argv0)
+{
+	static char path[PATH_MAX];
+	char exe[PATH_MAX];
+	const char *slash;
+	ssize_t n;
+	size_t len;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0 && exe[0] == '/')
+		exe[n] = '\0';
+	else if (strchr(argv0, '/') != NULL && realpath(argv0, exe) != NULL)
+		n = (ssize_t)strlen(exe);
+	else
+		n = 0;
+	slash = n > 0 ? strrchr(exe, '/') : NULL;
+	if (slash != NULL) {
+		len = (size_t)(slash - exe) + 1;
+		if (len + sizeof("supervise") <= sizeof(path)) {
+			memcpy(path, exe, len);
+			memcpy(path + len, "supervise", sizeof("supervise"));
+			if (access(path, X_OK) == 0)
+				return path;
+		}
+	}
+	err_warn("no supervise beside this svscan: "
+	    "running the first supervise in PATH", (char *)0);
+	return "supervise";
+}
+
+/*
+ * Up to the hard limit of descriptors: an entry holds its directory and,
+ * with a log/, both ends of its pipe (svscan(8)).
+ */
+static void
+raise_nofile(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
 static void
 setup(const char *dir, struct watch *w)
 {
@@ -207,6 +268,10 @@ setup(const char *dir, struct watch *w)
 	if (watch_fd(w) != -1 &&
 	    watch_add(w, ".", WATCH_ENTRIES | WATCH_ATTRIBS) == -1)
 		watch_close(w);
+	if (watch_fd(w) != -1) {
+		w->only = "log";
+		S.watch = w;
+	}
 }
 
 int
@@ -237,6 +302,8 @@ main(int argc, char **argv)
 	if (argc - o.ind == 1)
 		dir = argv[o.ind];
 
+	S.supervise = find_supervise(argv[0]);
+	raise_nofile();
 	setup(dir, &w);
 	/* With inotify, the timer is only there if asked for. */
 	if (secs == -1)

@@ -9,9 +9,11 @@
 
 #include <stdint.h>
 
-#define MAXENTRIES 1000
+#include "../lib/watch.h"
+
 #define THROTTLE 1000	/* ms between two starts of the same supervise */
 #define DRAINPOLL 20	/* ms between two looks at a draining log pipe */
+#define RETRY 5000	/* ms between two tries of an entry that failed */
 
 /* What is happening to an entry; an entry only moves forwards. */
 enum stage {
@@ -33,6 +35,7 @@ struct entry {
 	char *name;
 	dev_t dev;
 	ino_t ino;
+	struct entry *next;	/* in the same bucket of S.hash */
 	int dfd;	/* the service directory, also once renamed away */
 	int log;	/* has a log/ directory, hence a pipe */
 	int pi[2];	/* the log pipe, held for the entry's life */
@@ -44,8 +47,15 @@ struct entry {
 };
 
 struct svscan {
-	struct entry *e[MAXENTRIES];
-	int n;
+	struct entry **e;	/* every entry, in no order */
+	int n, cap;
+	struct entry **hash;	/* the entries by device and inode */
+	size_t nhash;		/* buckets, a power of two */
+	char **failed;		/* names that could not be started */
+	size_t nfailed;
+	int64_t retryat;	/* mono_ms of the next try of those, or 0 */
+	const char *supervise;	/* the supervise program svscan runs */
+	struct watch *watch;	/* the scan directory's, or NULL */
 	int64_t grace;		/* -g */
 	int64_t every;		/* rescan period in ms, 0 for none */
 	int64_t nextscan;	/* mono_ms, 0 for none */
@@ -63,6 +73,7 @@ void	spawn(struct entry *, int);
 void	entry_free(int);
 
 /* stop.c */
+void	stop_tell(struct entry *, int, const char *, size_t);
 void	stop_begin(struct entry *);
 void	stop_exited(struct entry *, int);
 void	stop_tick(struct entry *, int64_t);

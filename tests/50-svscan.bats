@@ -212,13 +212,109 @@ supervised() { svok "$1" 2>/dev/null; }
 	[ $((t1 - t0)) -lt 5000 ]
 }
 
-@test "svscan: supervise missing from PATH is a warning, retried until it is there" {
+@test "svscan: alone in its directory, it warns once and runs supervise from PATH, retried until there" {
 	mksv s/a 'exec /bin/sleep 100'
-	mkdir pathdir
-	PATH="$T/pathdir" start_bg "$SVBIN/svscan" s 2>err
-	wait_for grep -q supervise err
-	[ "$(head -n 1 err)" = "svscan: warning: unable to start supervise a: file does not exist" ]
+	mkdir pathdir alone
+	cp "$SVBIN/svscan" alone/
+	PATH="$T/pathdir" start_bg alone/svscan s 2>err
+	wait_for grep -q 'unable to start supervise' err
+	[ "$(head -n 2 err)" = "svscan: warning: no supervise beside this svscan: running the first supervise in PATH
+svscan: warning: unable to start supervise a: file does not exist" ]
 	alive "$LAST_PID"
 	ln -s "$SVBIN/supervise" pathdir/supervise
 	wait_for has_pid s/a
+	[ "$(grep -c 'no supervise beside' err)" = 1 ]
+}
+
+@test "svscan: runs the supervise beside it, not an earlier one in PATH" {
+	mksv s/a 'exec sleep 100'
+	mkdir fake
+	printf '#!/bin/sh\necho "$$ $*" >>"%s/fake-ran"\nexec sleep 100\n' "$T" >fake/supervise
+	chmod +x fake/supervise
+	PATH="$T/fake:$PATH" start_bg svscan s 2>err
+	wait_for has_pid s/a
+	[ ! -e fake-ran ]
+	[ ! -s err ]
+	# the supervise that runs is ours: it answers svc -wU
+	svc -wU -T 5000 s/a
+}
+
+@test "svscan: a dangling symlink is started once its target appears, without a signal" {
+	mkdir s
+	ln -s ../later s/x
+	start_bg svscan s 2>err
+	wait_for grep -q 'unable to stat x' err
+	mksv later 'exec sleep 100'
+	# the slow retry timer (5 s) finds it
+	wait_for -t 12 has_pid later
+	[ "$(grep -c 'unable to stat x' err)" = 1 ]
+}
+
+@test "svscan: a renamed entry whose supervise is killed comes back under its new name" {
+	mksv s/x 'exec sleep 100'
+	start_bg svscan s 2>err
+	scan=$LAST_PID
+	wait_for has_pid s/x
+	old=$(svpid s/x)
+	sup=$(sup_pid s/x)
+	mv s/x s/y
+	kill -KILL "$sup"
+	# The old supervise's service is stopped by the new supervise of y.
+	wait_for -t 10 eval '[ -n "$(svpid s/y)" ] && [ "$(svpid s/y)" != '"$old"' ]'
+	! grep -q 'unable to chdir' err
+	# A new x is a new service, not fighting y over a lock.
+	mksv s/x 'exec sleep 100'
+	wait_for has_pid s/x
+	[ "$(svpid s/x)" != "$(svpid s/y)" ]
+	! grep -q 'unable to acquire' err
+	alive "$scan"
+}
+
+@test "svscan: more services than descriptors: said once each, started as some go" {
+	# Each logged entry holds three descriptors: with 40, about ten fit.
+	mkdir s
+	for i in $(seq 1 14); do
+		mksv s/v$i 'exec sleep 100'
+		mksv s/v$i/log 'exec cat >/dev/null'
+	done
+	start_bg sh -c 'ulimit -n 40; exec svscan s' 2>err
+	scan=$LAST_PID
+	wait_for grep -q 'out of descriptors' err
+	n=$(grep -c 'out of descriptors' err)
+	[ "$n" -ge 1 ]
+	grep 'out of descriptors' err | head -n 1 | grep -qx \
+	    'svscan: warning: unable to start v[0-9]*: too many open files (out of descriptors: trying again every 5 seconds)'
+	# Removing five services frees their descriptors: the retry timer
+	# starts the others, and nobody was told twice.
+	for i in 1 2 3 4 5; do rm -r s/v$i; done
+	for i in $(seq 6 14); do wait_for -t 20 has_pid s/v$i; done
+	[ "$(grep -c 'out of descriptors' err)" -eq "$n" ]
+	alive "$scan"
+}
+
+@test "svscan: raises its descriptor limit to the hard limit" {
+	mkdir s
+	for i in $(seq 1 30); do
+		mksv s/v$i 'exec sleep 100'
+		mksv s/v$i/log 'exec cat >/dev/null'
+	done
+	start_bg sh -c 'ulimit -S -n 40; exec svscan s' 2>err
+	scan=$LAST_PID
+	for i in $(seq 1 30); do wait_for -t 20 has_pid s/v$i; done
+	[ ! -s err ]
+	[ "$(awk '/^Max open files/ { print $4 }' /proc/$scan/limits)" = \
+	    "$(awk '/^Max open files/ { print $5 }' /proc/$scan/limits)" ]
+}
+
+@test "svscan: at the grace time a killpg service's whole group gets SIGKILL" {
+	# The service and its child ignore TERM; supervise sends TERM only.
+	mksv s/a 'trap "" TERM; sh -c "trap \"\" TERM; echo \$\$ >child; exec sleep 100" & exec sleep 100'
+	touch s/a/killpg
+	start_bg svscan -g 500 s
+	scan=$LAST_PID
+	wait_for test -s s/a/child
+	child=$(cat s/a/child)
+	kill -TERM "$scan"
+	wait_gone "$scan" 10
+	wait_gone "$child" 2
 }

@@ -91,3 +91,51 @@ last words" ]
 	for p in $pids; do ! alive "$p"; done
 	[ -z "$(sups_under .)" ]
 }
+
+@test "svscan: a log/ made just after its service (mkdir x; mkdir x/log) gets a logger" {
+	export T
+	mkdir s
+	start_bg svscan s
+	scan=$LAST_PID
+	mkdir s/x
+	mklogger s/x/log
+	printf '#!/bin/sh\necho "line $$"\nexec sleep 100\n' >s/x/run
+	chmod +x s/x/run
+	wait_for has_pid s/x/log
+	# The first run's output may predate the pipe; from its next start
+	# on, the output reaches the logger.
+	wait_for has_pid s/x
+	svc -t s/x
+	wait_for -t 10 eval 'grep -q "^line " out'
+	alive "$scan"
+}
+
+@test "svscan: cp -r of ten prepared services with loggers: ten loggers" {
+	export T
+	mkdir s proto
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		mksv proto/v$i 'echo up; exec sleep 100'
+		mklogger proto/v$i/log
+	done
+	start_bg svscan s
+	cp -r proto/. s/
+	for i in 0 1 2 3 4 5 6 7 8 9; do wait_for has_pid s/v$i/log; done
+	for i in 0 1 2 3 4 5 6 7 8 9; do svc -t s/v$i; done
+	wait_for -t 15 eval '[ "$(grep -c "^up" out)" -ge 10 ]'
+}
+
+@test "svscan: at shutdown a logger waiting out its restart throttle still drains the pipe" {
+	export T
+	mkdir -p s/a
+	mklogger s/a/log
+	# The service writes its last line as it goes down.
+	mksv s/a 'trap "echo last; exit 0" TERM; echo first; while :; do sleep 0.1; done'
+	start_bg svscan -g 5000 s
+	scan=$LAST_PID
+	wait_for eval 'grep -q "^first" out'
+	# The logger dies; its supervise waits a second before the next one.
+	kill -KILL "$(svpid s/a/log)"
+	kill -TERM "$scan"
+	wait_gone "$scan" 15
+	grep -q '^last$' out
+}
