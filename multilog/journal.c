@@ -74,7 +74,7 @@ rollback(uint64_t dev, uint64_t ino, uint64_t size)
 	for (i = 0; i < jn.sc->ndir; i++) {
 		d = &jn.sc->dir[i];
 		fd = openat(d->dirfd, "current", O_WRONLY | O_CLOEXEC |
-		    O_NOCTTY);
+		    O_NOCTTY | O_NOFOLLOW);
 		if (fd == -1)
 			continue;
 		if (fstat(fd, &st) == 0 && (uint64_t)st.st_dev == dev &&
@@ -172,7 +172,7 @@ journal_open(struct script *sc, int pipe)
 		return -1;
 	}
 	fd = openat(sc->dir[0].dirfd, "journal", O_RDWR | O_CREAT |
-	    O_CLOEXEC | O_NOCTTY, 0600);
+	    O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
 	if (fd == -1)
 		err_diesys(EXIT_TEMP, "unable to open ", name0(), "/journal",
 		    (char *)0);

@@ -44,8 +44,8 @@ ld_open(struct logdir *d, const char *name, int flags)
 {
 	int fd;
 
-	while ((fd = openat(d->dirfd, name, flags | O_CLOEXEC | O_NOCTTY,
-	    0600)) == -1)
+	while ((fd = openat(d->dirfd, name, flags | O_CLOEXEC | O_NOCTTY |
+	    O_NOFOLLOW, 0600)) == -1)
 		logdir_pause("create ", d->name, name);
 	return fd;
 }
@@ -161,12 +161,13 @@ run_processor(struct logdir *d)
 		err_diesys(EXIT_TEMP, "unable to switch to ", d->name,
 		    (char *)0);
 	/* Every file lands above 5 first, so that no dup2 clobbers one. */
-	fd[0] = openat(d->dirfd, "previous", O_RDONLY | O_CLOEXEC);
+	fd[0] = openat(d->dirfd, "previous", O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW);
 	fd[1] = openat(d->dirfd, "processed", O_WRONLY | O_CREAT | O_TRUNC |
-	    O_CLOEXEC, 0644);
-	fd[2] = openat(d->dirfd, "state", O_RDONLY | O_CLOEXEC);
+	    O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd[2] = openat(d->dirfd, "state", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	fd[3] = openat(d->dirfd, "newstate", O_WRONLY | O_CREAT | O_TRUNC |
-	    O_CLOEXEC, 0644);
+	    O_CLOEXEC | O_NOFOLLOW, 0644);
 	for (i = 0; i < 4; i++) {
 		if (fd[i] == -1)
 			err_diesys(EXIT_TEMP, "unable to open files in ",
@@ -232,13 +233,19 @@ logdir_rotate(struct logdir *d)
 {
 	while (fsync(d->cur) == -1)
 		logdir_pause("write to disk ", d->name, "current");
+	/*
+	 * Marked complete through the descriptor, not by name: the name
+	 * may have been swapped for a symbolic link by whoever can write
+	 * the directory. A crash before the rename leaves a complete
+	 * current, which the next run goes on appending to.
+	 */
+	while (fchmod(d->cur, 0744) == -1)
+		logdir_pause("set mode of ", d->name, "current");
 	close(d->cur);
 	while (renameat(d->dirfd, "current", d->dirfd, "previous") == -1)
 		logdir_pause("rename current to previous in ", d->name, "");
 	ld_current(d);
 	d->full = 0;
-	while (fchmodat(d->dirfd, "previous", 0744, 0) == -1)
-		logdir_pause("set mode of ", d->name, "previous");
 	if (d->processor == NULL) {
 		ld_finish(d, "previous", 's');
 		return;
@@ -293,7 +300,7 @@ logdir_open(struct logdir *d)
 		err_diesys(EXIT_TEMP, "unable to open directory ", d->name,
 		    (char *)0);
 	d->lockfd = openat(d->dirfd, "lock", O_WRONLY | O_APPEND | O_CREAT |
-	    O_CLOEXEC, 0600);
+	    O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (d->lockfd == -1)
 		err_diesys(EXIT_TEMP, "unable to open ", d->name, "/lock",
 		    (char *)0);
@@ -313,7 +320,8 @@ logdir_start(struct logdir *d)
 	int fd;
 
 	ld_recover(d);
-	fd = openat(d->dirfd, "state", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	fd = openat(d->dirfd, "state", O_WRONLY | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0644);
 	if (fd == -1)
 		err_diesys(EXIT_TEMP, "unable to create ", d->name, "/state",
 		    (char *)0);

@@ -221,3 +221,40 @@ a${long:0:199}..." ]
 	[ "$(ls main | grep -c '^@.*\.s$')" -ge 2 ]
 	diff in <(for f in main/@*; do gzip -dc <"$f"; done; cat main/current)
 }
+
+@test "multilog: a symlink named current is moved aside, never written through" {
+	mkdir main
+	echo precious >target
+	chmod 600 target
+	ln -s ../target main/current
+	run --separate-stderr sh -c 'echo line | multilog ./main'
+	[ "$status" -eq 0 ]
+	[ "$(cat target)" = precious ]
+	[ "$(stat -c %a target)" = 600 ]
+	[ ! -L main/current ]
+	[ "$(cat main/current)" = line ]
+	# kept as an unfinished file, as a crashed current would be
+	[ -L main/@*.u ]
+}
+
+@test "multilog: a symlink as state, lock or processed is refused, not followed" {
+	mkdir m1 m2 m3
+	echo precious >target
+	chmod 600 target
+	ln -s ../target m1/lock
+	run --separate-stderr sh -c 'echo x | multilog ./m1'
+	[ "$status" -eq 111 ]
+	[ "$stderr" = "multilog: fatal: unable to open ./m1/lock: too many levels of symbolic links" ]
+	ln -s ../target m2/state
+	run --separate-stderr sh -c 'echo x | multilog ./m2'
+	[ "$status" -eq 111 ]
+	[ "$stderr" = "multilog: fatal: unable to create ./m2/state: too many levels of symbolic links" ]
+	# rotations through a processor, with processed a symlink: the
+	# start-up clean-up removes it (an unfinished processor run)
+	ln -s ../target m3/processed
+	run --separate-stderr sh -c 'seq 1 2000 | multilog s4096 "!cat" ./m3'
+	[ "$status" -eq 0 ]
+	[ "$(cat m3/@*.s m3/current | wc -l)" -eq 2000 ]
+	[ "$(cat target)" = precious ]
+	[ "$(stat -c %a target)" = 600 ]
+}
