@@ -28,20 +28,35 @@ err_setprog(const char *argv0)
 const char *
 err_reason(int e)
 {
+	static const struct {
+		int e;
+		const char *s;
+	} words[] = {
+		{ ENOENT, "file does not exist" }, { EACCES, "access denied" },
+		{ EPERM, "permission denied" }, { ENXIO, "device not configured" },
+		{ EAGAIN, "temporary failure" }, { ELOOP, "symbolic link loop" },
+		{ EEXIST, "file already exists" }, { ENOSPC, "out of disk space" },
+		{ EMFILE, "process cannot open more files" },
+		{ ENFILE, "system cannot open more files" },
+		{ ENOMEM, "out of memory" }, { ETXTBSY, "text busy" },
+		{ EBUSY, "device busy" }, { EROFS, "read-only file system" },
+		{ EBADF, "file descriptor not open" },
+		{ ESRCH, "no such process" }, { EPIPE, "broken pipe" },
+		{ EIO, "input/output error" }, { ETIMEDOUT, "timed out" },
+		{ ENODEV, "device does not support operation" },
+		{ EXDEV, "cross-device link" }, { EFBIG, "file too big" },
+		{ ENOTEMPTY, "directory not empty" },
+		{ ENAMETOOLONG, "file name too long" },
+		{ ENOEXEC, "exec format error" }, { EINTR, "interrupted system call" }
+	};
 	static char buf[128];
 	const char *s;
 	size_t i;
 
-	switch (e) {
-	case ENOENT:
-		return "file does not exist";
-	case EACCES:
-		return "access denied";
-	case ENXIO:
-		return "device not configured";
-	case EAGAIN:
-		return "temporary failure";
-	}
+	/* daemontools' own words (its error_str), where it has them. */
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (words[i].e == e)
+			return words[i].s;
 	s = strerror(e);
 	for (i = 0; s[i] != '\0' && i < sizeof(buf) - 1; i++)
 		buf[i] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i];

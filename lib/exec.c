@@ -1,9 +1,8 @@
 /*
  * exec_or_die: PATH search and exec of argv, or the Conventions' message
- * "PROG: fatal: unable to run CHILD: REASON" with exit 100 when the program
- * does not exist and 111 for any other failure.
+ * "PROG: fatal: unable to run CHILD: REASON" with exit 111, whatever the
+ * reason, as daemontools' chain-loaders exit (SPEC.md).
  */
-#include <errno.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -13,6 +12,5 @@ void
 exec_or_die(char *const *argv)
 {
 	execvp(argv[0], argv);
-	err_diesys(errno == ENOENT ? EXIT_USAGE : EXIT_TEMP, "unable to run ",
-	    argv[0], (char *)0);
+	err_diesys(EXIT_TEMP, "unable to run ", argv[0], (char *)0);
 }

@@ -121,24 +121,22 @@ checkid(const char *what, unsigned long long want, unsigned long long real,
 void
 uidgid_apply(const char *account, uid_t uid, gid_t gid, int flags)
 {
-	char num[FMT_ULONG];
 	gid_t *list;
 	int n;
 
-	num[fmt_ulong(num, gid)] = '\0';
+	/* daemontools' words: "unable to setgid: permission denied". */
 	if (setgid(gid) == -1)
-		err_diesys(EXIT_TEMP, "unable to set gid to ", num, (char *)0);
+		err_diesys(EXIT_TEMP, "unable to setgid", (char *)0);
 	list = grouplist(account, gid, flags, &n);
 	if (setgroups((size_t)n, list) == -1)
-		err_diesys(EXIT_TEMP, "unable to set groups of ", account,
+		err_diesys(EXIT_TEMP, "unable to setgroups for ", account,
 		    (char *)0);
 	if (!samegroups(list, n))
 		err_die(EXIT_TEMP, "unable to drop privileges: ",
 		    "supplementary groups did not change", (char *)0);
 	free(list);
-	num[fmt_ulong(num, uid)] = '\0';
 	if (setuid(uid) == -1)
-		err_diesys(EXIT_TEMP, "unable to set uid to ", num, (char *)0);
+		err_diesys(EXIT_TEMP, "unable to setuid", (char *)0);
 	checkid("gid", gid, getgid(), getegid());
 	checkid("uid", uid, getuid(), geteuid());
 	if (uid != 0 && setuid(0) != -1)

@@ -27,7 +27,6 @@
 #include "../lib/tai.h"
 #include "multilog.h"
 
-#define USAGE "multilog script"
 #define ALERT_MAX 200	/* bytes of a line that e prints */
 #define ML_READ 1024	/* daemontools' read size */
 #define STATUS_SIZE 1001	/* an =file is padded with newlines to this */
@@ -453,8 +452,9 @@ main(int argc, char **argv)
 
 	err_setprog(argv[0]);
 	stdfd_ensure();
+	/* No actions: daemontools reads its input and discards it. */
 	if (argc < 2)
-		err_usage(USAGE);
+		argc = 1;
 	if (script_parse(&ml.sc, argc - 1, argv + 1) == -1)
 		err_die(EXIT_USAGE, "invalid action ", ml.sc.bad, ": ",
 		    ml.sc.why, (char *)0);

@@ -283,7 +283,7 @@ svscan: warning: unable to start supervise a: file does not exist" ]
 	n=$(grep -c 'out of descriptors' err)
 	[ "$n" -ge 1 ]
 	grep 'out of descriptors' err | head -n 1 | grep -qx \
-	    'svscan: warning: unable to start v[0-9]*: too many open files (out of descriptors: trying again every 5 seconds)'
+	    'svscan: warning: unable to start v[0-9]*: process cannot open more files (out of descriptors: trying again every 5 seconds)'
 	# Removing five services frees their descriptors: the retry timer
 	# starts the others, and nobody was told twice.
 	for i in 1 2 3 4 5; do rm -r s/v$i; done

@@ -118,9 +118,9 @@ needs_proc() {
 	[ "$(printf '%s\n' "$output" | sed -n 's/^Max open files  *[^ ]*  *\([^ ]*\) .*/\1/p')" = "$(hard 'Max open files')" ]
 }
 
-@test "softlimit: a child that does not exist exits 100" {
+@test "softlimit: a child that does not exist exits 111, as daemontools" {
 	run --separate-stderr softlimit -o 37 ./nosuchprog
-	[ "$status" -eq 100 ]
+	[ "$status" -eq 111 ]
 	[ "$stderr" = "softlimit: fatal: unable to run ./nosuchprog: file does not exist" ]
 }
 

@@ -139,10 +139,10 @@ b
 	[ "$output" = "$PWD" ]
 }
 
-@test "envdir: a child that does not exist exits 100" {
+@test "envdir: a child that does not exist exits 111, as daemontools" {
 	mkdir e
 	run --separate-stderr envdir e ./nosuchprog
-	[ "$status" -eq 100 ]
+	[ "$status" -eq 111 ]
 	[ "$stderr" = "envdir: fatal: unable to run ./nosuchprog: file does not exist" ]
 }
 

@@ -126,9 +126,9 @@ blocked() {
 	[ ! -e ran ]
 }
 
-@test "setlock: a child that does not exist exits 100" {
+@test "setlock: a child that does not exist exits 111, as daemontools" {
 	run --separate-stderr setlock lk ./nosuchprog
-	[ "$status" -eq 100 ]
+	[ "$status" -eq 111 ]
 	[ "$stderr" = "setlock: fatal: unable to run ./nosuchprog: file does not exist" ]
 }
 

@@ -39,9 +39,9 @@ IDS='cut -d" " -f1,5,6 /proc/$$/stat'
 	[ "${lines[0]}" = "${lines[1]}" ]
 }
 
-@test "pgrphack: a child that does not exist exits 100" {
+@test "pgrphack: a child that does not exist exits 111, as daemontools" {
 	run --separate-stderr pgrphack ./nosuchprog
-	[ "$status" -eq 100 ]
+	[ "$status" -eq 111 ]
 	[ "$stderr" = "pgrphack: fatal: unable to run ./nosuchprog: file does not exist" ]
 }
 
@@ -84,8 +84,8 @@ IDS='cut -d" " -f1,5,6 /proc/$$/stat'
 	[ "$stderr" = "fghack: fatal: sh crashed: signal 9" ]
 }
 
-@test "fghack: a child that does not exist exits 100" {
+@test "fghack: a child that does not exist exits 111, as daemontools" {
 	run --separate-stderr fghack ./nosuchprog
-	[ "$status" -eq 100 ]
+	[ "$status" -eq 111 ]
 	[ "$stderr" = "fghack: fatal: unable to run ./nosuchprog: file does not exist" ]
 }

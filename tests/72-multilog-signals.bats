@@ -104,7 +104,7 @@ lines() { cat "$1"/@* "$1"/current 2>/dev/null | wc -l; }
 	pid=$LAST_PID
 	seq -f 'line %04g' 300 >&5
 	wait_for -t 20 grep -q pausing err
-	[ "$(head -n 1 err)" = "multilog: warning: unable to write to ./main/current, pausing: file too large" ]
+	[ "$(head -n 1 err)" = "multilog: warning: unable to write to ./main/current, pausing: file too big" ]
 	[ "$(stat -c %s main/current)" -le 2048 ]
 	prlimit --pid "$pid" --fsize=unlimited
 	wait_for -t 30 has main/current 'line 0300'

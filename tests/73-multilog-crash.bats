@@ -260,12 +260,12 @@ written() {
 	start_bg sh -c 'multilog s4096 n20 ./main <in 2>err & echo $! >pid
 	    wait $!; echo $? >rc' 5>&-
 	seq -f 'line %05g of a log that fills the disk' 1000 >&5
-	wait_for grep -q 'pausing: no space left on device$' err
+	wait_for grep -q 'pausing: out of disk space$' err
 	kill -TERM "$(cat pid)"
 	# Well within the 5 s pause.
 	wait_for -t 3 test -s rc
 	[ "$(cat rc)" = 111 ]
-	tail -n 1 err | grep -Eqx 'multilog: fatal: unable to write to \./main/(current|journal), stopping on TERM: no space left on device'
+	tail -n 1 err | grep -Eqx 'multilog: fatal: unable to write to \./main/(current|journal), stopping on TERM: out of disk space'
 	mount -o remount,size=1m main
 	bg_from in multilog s4096 n20 ./main
 	wait_for -t 20 eval '[ "$(logged main | wc -l)" -ge 1000 ]'
@@ -283,7 +283,7 @@ written() {
 	kill -TERM "$(cat pid)"
 	wait_for -t 3 test -s rc
 	[ "$(cat rc)" = 111 ]
-	[ "$(tail -n 1 err)" = "multilog: fatal: unable to write to ./main/current, stopping on TERM and losing the lines read but not logged: file too large" ]
+	[ "$(tail -n 1 err)" = "multilog: fatal: unable to write to ./main/current, stopping on TERM and losing the lines read but not logged: file too big" ]
 }
 
 @test "multilog: ALRM while paused rotates once the disk is back" {

@@ -108,7 +108,7 @@ fill() {
 	kill -KILL "$first"
 	wait_for lines s/pids 2
 	wait_for grep -q 'unable to write s/supervise/status' err
-	grep -q '^supervise: warning: unable to write s/supervise/status: no space left on device$' err
+	grep -q '^supervise: warning: unable to write s/supervise/status: out of disk space$' err
 	second=$(tail -n 1 s/pids)
 	alive "$second"
 	# Readers still see a whole record, the last one written.
@@ -226,9 +226,9 @@ fill() {
 	exec 5<>in
 	start_bg sh -c 'exec multilog s4096 n20 ./main <in 2>err' 5>&-
 	seq -f 'line %05g of a log that fills the disk' 1000 >&5
-	wait_for grep -q 'no space left on device' err
+	wait_for grep -q 'out of disk space' err
 	head -n 1 err
-	grep -q '^multilog: warning: unable to write to ./main/current, pausing: no space left on device$' err
+	grep -q '^multilog: warning: unable to write to ./main/current, pausing: out of disk space$' err
 	alive "$LAST_PID"
 	mount -o remount,size=1m main
 	exec 5>&-
