@@ -2,14 +2,20 @@
  * The journal that logs each batch of input exactly once, even when
  * multilog is killed with SIGKILL (multilog(8), FILES). Before a batch's
  * output is written, DIR/journal in the first log directory gets a header
- * (one write) with the number of bytes the batch consumes and, for every
- * log directory, the device, inode and size of current. After the output,
+ * (one write) with the number of bytes the batch consumes, the device and
+ * inode of the pipe it comes from and, for every log directory, the
+ * device, inode and size of current. After the output,
  * the batch is consumed from the pipe by splice(2) into the journal, after
  * the header: every byte is at every moment either still in the pipe or in
  * the journal, never in both or neither. At start-up, the journal tells
  * what a killed multilog left half done: output to take back (nothing
  * consumed: the batch is still in the pipe and will be logged again) or
- * input to consume (all of the output is in the logs).
+ * input to consume (all of the output is in the logs). A journal written
+ * for another pipe (the holder of the pipe died with multilog: svscan's
+ * whole tree killed, a container's, an OOM kill) says nothing about the
+ * input now: it never cuts a log back nor skips input; at worst the old
+ * batch's lines are in the log once, and the rest of them was lost with
+ * the old pipe.
  */
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -24,8 +30,9 @@
 #include "../lib/err.h"
 #include "multilog.h"
 
-#define J_MAGIC "mlj1"
-#define J_HEAD 16	/* magic, number of directories (32 bits), n (64) */
+#define J_MAGIC "mlj2"
+#define J_HEAD 32	/* magic, number of directories (32 bits), n (64),
+			 * the pipe's device and inode (64 each) */
 #define J_DIR 24	/* per directory: dev, ino, size (64 bits each) */
 #define J_MAXDIR 100000
 
@@ -34,7 +41,9 @@ static struct {
 	struct script *sc;
 	unsigned char *hdr;
 	size_t hdrlen;
-} jn = { -1, NULL, NULL, 0 };
+	uint64_t pipedev;	/* fstat of stdin: which pipe the batches */
+	uint64_t pipeino;	/* come from */
+} jn = { -1, NULL, NULL, 0, 0, 0 };
 
 static void
 put(unsigned char *p, uint64_t v, int len)
@@ -106,6 +115,12 @@ recover(int fd)
 	len = (uint64_t)st.st_size - (J_HEAD + J_DIR * nd);
 	if (len >= n)
 		return;
+	if (fstat(0, &st) == -1 || (uint64_t)st.st_dev != get(h + 16, 8) ||
+	    (uint64_t)st.st_ino != get(h + 24, 8)) {
+		err_warn(name0(), "/journal is for another pipe: keeping "
+		    "what was logged, ignoring it", (char *)0);
+		return;
+	}
 	/* The unconsumed part of the batch must still be in the pipe. */
 	if (ioctl(0, FIONREAD, &avail) == -1 || avail < 0 ||
 	    (uint64_t)avail < n - len) {
@@ -161,6 +176,7 @@ splice_ok(int fd)
 int
 journal_open(struct script *sc, int pipe)
 {
+	struct stat st;
 	int fd;
 
 	jn.sc = sc;
@@ -181,6 +197,12 @@ journal_open(struct script *sc, int pipe)
 		err_diesys(EXIT_TEMP, "unable to truncate ", name0(),
 		    "/journal", (char *)0);
 	jn.hdrlen = J_HEAD + J_DIR * sc->ndir;
+	if (fstat(0, &st) == -1) {
+		close(fd);
+		return -1;
+	}
+	jn.pipedev = (uint64_t)st.st_dev;
+	jn.pipeino = (uint64_t)st.st_ino;
 	if (!splice_ok(fd) || ftruncate(fd, 0) == -1 ||
 	    (jn.hdr = malloc(jn.hdrlen)) == NULL) {
 		close(fd);
@@ -205,6 +227,8 @@ journal_begin(size_t n)
 	memcpy(jn.hdr, J_MAGIC, 4);
 	put(jn.hdr + 4, jn.sc->ndir, 4);
 	put(jn.hdr + 8, n, 8);
+	put(jn.hdr + 16, jn.pipedev, 8);
+	put(jn.hdr + 24, jn.pipeino, 8);
 	for (i = 0, p = jn.hdr + J_HEAD; i < jn.sc->ndir; i++, p += J_DIR) {
 		d = &jn.sc->dir[i];
 		put(p, (uint64_t)d->dev, 8);

@@ -14,7 +14,7 @@ teardown() {
 # The log's input is a FIFO that the test holds open on fd 5, as svscan
 # holds the pipe between a service and its logger.
 setup_pipe() {
-	mkfifo in
+	[ -p in ] || mkfifo in
 	exec 5<>in
 }
 
@@ -35,15 +35,19 @@ le() {
 	done
 }
 
-# journal N DIR...: a journal header for a batch of N bytes, with the
-# device, inode and size of DIR/current for each DIR, as multilog writes
-# it before the batch's output.
+# journal N DIR...: a journal header for a batch of N bytes from the FIFO
+# ./in (made here; through feeds multilog from it), with the device, inode
+# and size of DIR/current for each DIR, as multilog writes it before the
+# batch's output. PIPE=FILE names another pipe instead.
 journal() {
-	local n=$1 d
+	local n=$1 d p=${PIPE:-in}
 	shift
-	printf mlj1
+	[ -p in ] || mkfifo in
+	printf mlj2
 	le $# 4
 	le "$n" 8
+	le "$(stat -c %d "$p")" 8
+	le "$(stat -c %i "$p")" 8
 	for d; do
 		le "$(stat -c %d "$d/current")" 8
 		le "$(stat -c %i "$d/current")" 8
@@ -300,4 +304,29 @@ written() {
 	wait_for grep -qx end main/current
 	finish "$pid"
 	diff <(seq -f 'line %04g' 300; echo end) <(logged main)
+}
+
+@test "multilog: a journal for another pipe cuts nothing back, skips nothing" {
+	# The header was written when current held "old1\n"; "old2\n" is
+	# this batch's output. Then the pipe died with its holder.
+	crashed main old1 old2
+	truncate -s 5 main/current
+	mkfifo gone
+	PIPE=gone journal 5 main >main/journal
+	printf 'old2\n' >>main/current
+	through $'new1\nnew2\nnew3\n' ./main
+	[ "$(cat err)" = "multilog: warning: ./main/journal is for another pipe: keeping what was logged, ignoring it" ]
+	[ "$(logged main | tr '\n' ' ')" = 'old1 old2 new1 new2 new3 ' ]
+}
+
+@test "multilog: a half-spliced journal for another pipe skips no new input" {
+	crashed main old1 old2 old3
+	truncate -s 5 main/current
+	mkfifo gone
+	PIPE=gone journal 10 main >main/journal
+	printf 'old2\nold3\n' >>main/current
+	# killed after "old2\n" of the batch was spliced away
+	printf 'old2\n' >>main/journal
+	through $'new1\nnew2\nnew3\n' ./main
+	[ "$(logged main | tr '\n' ' ')" = 'old1 old2 old3 new1 new2 new3 ' ]
 }
