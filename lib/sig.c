@@ -49,8 +49,11 @@ sig_pipe(void)
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
 		return -1;
-	/* The classic signals; real-time ones are not ignored in practice. */
-	for (i = 1; i < 32; i++)
+	/*
+	 * Every signal, real-time ones too: some runners start their jobs
+	 * with all of them ignored, and an ignored disposition survives exec.
+	 */
+	for (i = 1; i < SIG_MAX; i++)
 		if (sigaction(i, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
 			touched[i] = 1;
 	if (pipe(selfpipe) == -1)

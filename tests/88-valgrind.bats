@@ -86,6 +86,8 @@ require_valgrind() {
 	printf 'zZ\0?' >s/supervise/control
 	svok s
 	p3=$(svpid s)
+	# The third run has written its pid before it is stopped.
+	wait_for -t 30 eval '[ "$(wc -l <s/pids)" -eq 3 ]'
 	kill -TERM "$VG_PID"
 	vg_clean supervise
 	! alive "$p3"
