@@ -13,7 +13,8 @@ enum {
 	EXIT_USAGE = 100,	/* usage error or permanent failure */
 	EXIT_BUG = 101,		/* cannot happen */
 	EXIT_GAVEUP = 102,	/* svc -w: the service gave up (restart-limit) */
-	EXIT_TEMP = 111		/* temporary or system failure */
+	EXIT_TEMP = 111,	/* temporary or system failure */
+	EXIT_SCANNER = 125	/* supervise: exit-scanner; svscan, see there */
 };
 
 extern const char *err_prog;

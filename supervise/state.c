@@ -286,8 +286,19 @@ finish_exited(int ws)
 	sv.fpid = 0;
 	sv.finishat = -1;
 	/* As in s6: finish exiting 125 means "do not restart". */
-	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 125)
+	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 125) {
 		sv.want = 'd';
+		/*
+		 * exit-scanner: this service ends the whole tree. supervise
+		 * exits 125 with the status written, and svscan, which
+		 * reaps it, reads the service's last exit code from it.
+		 */
+		if (files_exists("exit-scanner")) {
+			sv.state = SV_DOWN;
+			files_announce();
+			_exit(EXIT_SCANNER);
+		}
+	}
 	down_done();
 }
 

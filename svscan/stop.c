@@ -118,7 +118,18 @@ stop_all(void)
 	int i;
 
 	S.stopping = 1;
-	S.killat = now + S.grace;
+	/*
+	 * A main program still running is told to go too. One grace time
+	 * bounds the whole shutdown: it counts from when the main program
+	 * was told, so a main program slow to exit leaves the services less.
+	 */
+	if (S.progpid != 0 && S.termat == 0) {
+		kill(S.progpid, SIGTERM);
+		S.termat = now;
+	}
+	S.killat = (S.termat != 0 ? S.termat : now) + S.grace;
+	if (S.killat < now)
+		S.killat = now;
 	/* Loggers told to go at the grace time have this long to finish. */
 	S.endat = S.killat + FINAL;
 	for (i = 0; i < S.n; i++)
@@ -180,6 +191,9 @@ stop_kill(int64_t now)
 				kill(x->sup[1].pid, SIGKILL);
 		}
 	}
+	if (S.progpid != 0 && ((S.killat != 0 && now >= S.killat) ||
+	    (S.endat != 0 && now >= S.endat)))
+		kill(S.progpid, SIGKILL);
 	if (S.killat != 0 && now >= S.killat)
 		S.killat = 0;
 	if (S.endat != 0 && now >= S.endat)

@@ -27,7 +27,7 @@
 #include "../lib/watch.h"
 #include "svscan.h"
 
-#define USAGE "svscan [-t SECS] [-g MS] [DIR]"
+#define USAGE "svscan [-t SECS] [-g MS] [DIR [-- PROG ARG...]]"
 
 struct svscan S;
 
@@ -43,17 +43,25 @@ wanted(const struct entry *x, int which)
 }
 
 static void
-exited(pid_t pid, int64_t now)
+exited(pid_t pid, int ws, int64_t now)
 {
 	struct sup *s;
 	int i, w;
 
+	if (prog_exited(pid, ws))
+		return;
 	for (i = 0; i < S.n; i++)
 		for (w = 0; w < 2; w++) {
 			s = &S.e[i]->sup[w];
 			if (s->pid != pid)
 				continue;
 			s->pid = 0;
+			/* An exit-scanner service ended: so do we. */
+			if (w == 0 && S.e[i]->stage == RUN &&
+			    prog_scanner(S.e[i], ws)) {
+				stop_exited(S.e[i], 0);
+				return;
+			}
 			if (!wanted(S.e[i], w)) {
 				stop_exited(S.e[i], w);
 				return;
@@ -74,7 +82,7 @@ reap(void)
 	int ws;
 
 	while ((pid = waitpid(-1, &ws, WNOHANG)) > 0)
-		exited(pid, mono_ms());
+		exited(pid, ws, mono_ms());
 }
 
 static void
@@ -91,8 +99,7 @@ on_signal(int sig)
 		break;
 	case SIGTERM:
 	case SIGINT:
-		if (!S.stopping)
-			stop_all();
+		prog_signal(sig);
 		break;
 	}
 }
@@ -122,6 +129,7 @@ due(int64_t now)
 		if (S.retryat != 0 && now >= S.retryat)
 			S.needscan = 1;
 		next = earliest(S.nextscan, S.retryat);
+		next = earliest(next, prog_due(now));
 	}
 	for (i = 0; i < S.n; i++) {
 		x = S.e[i];
@@ -157,9 +165,12 @@ loop(struct watch *w)
 		    (S.nextscan != 0 && now >= S.nextscan))) {
 			scan();
 			S.nextscan = S.every ? now + S.every : 0;
+			/* The main program starts with the services. */
+			if (S.prog != NULL && S.origdir != -1)
+				prog_start();
 		}
 		next = due(now);
-		if (S.stopping && S.n == 0)
+		if (S.stopping && S.n == 0 && S.progpid == 0)
 			return;
 		if (S.needscan)
 			continue;
@@ -240,7 +251,10 @@ raise_nofile(void)
 {
 	struct rlimit r;
 
-	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+	if (getrlimit(RLIMIT_NOFILE, &r) == -1)
+		return;
+	S.nofile = r;
+	if (r.rlim_cur < r.rlim_max) {
 		r.rlim_cur = r.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &r);
 	}
@@ -253,6 +267,11 @@ setup(const char *dir, struct watch *w)
 	    SIGINT };
 	size_t i;
 
+	/* The main program runs where we were started. */
+	if (S.prog != NULL &&
+	    (S.origdir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		err_diesys(EXIT_TEMP, "unable to open the current directory",
+		    (char *)0);
 	if (chdir(dir) == -1)
 		err_diesys(EXIT_TEMP, "unable to chdir to ", dir, (char *)0);
 	if (sig_pipe() == -1)
@@ -286,6 +305,8 @@ main(int argc, char **argv)
 	err_setprog(argv[0]);
 	stdfd_ensure();
 	S.grace = 7000;
+	S.code = -1;
+	S.origdir = -1;
 	while ((c = opt_get(&o, argc, argv, "t:g:")) != -1)
 		switch (c) {
 		case 't':
@@ -297,10 +318,14 @@ main(int argc, char **argv)
 		default:
 			err_usage(USAGE);
 		}
-	if (argc - o.ind > 1)
-		err_usage(USAGE);
-	if (argc - o.ind == 1)
+	if (argc - o.ind >= 1)
 		dir = argv[o.ind];
+	/* DIR -- PROG ARG...: a main program. */
+	if (argc - o.ind > 1) {
+		if (strcmp(argv[o.ind + 1], "--") != 0 || argc - o.ind < 3)
+			err_usage(USAGE);
+		S.prog = argv + o.ind + 2;
+	}
 
 	S.supervise = find_supervise(argv[0]);
 	raise_nofile();
@@ -311,5 +336,5 @@ main(int argc, char **argv)
 	S.every = secs * 1000;
 	S.needscan = 1;
 	loop(&w);
-	return 0;
+	return S.code == -1 ? 0 : S.code;
 }

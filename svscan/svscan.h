@@ -5,6 +5,7 @@
 #ifndef SVSCAN_H
 #define SVSCAN_H
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <stdint.h>
@@ -63,6 +64,12 @@ struct svscan {
 	int stopping;		/* SIGTERM or SIGINT received */
 	int64_t killat;		/* SIGKILL the services still up */
 	int64_t endat;		/* SIGKILL whatever is left */
+	char **prog;		/* the main program (-- PROG ARG...), or NULL */
+	pid_t progpid;		/* 0 when not running */
+	int origdir;		/* where svscan started, for PROG, or -1 */
+	struct rlimit nofile;	/* the descriptor limit we started with */
+	int64_t termat;		/* mono_ms PROG was told to go, or 0 */
+	int code;		/* svscan's exit code once decided, or -1 */
 };
 
 extern struct svscan S;
@@ -79,5 +86,12 @@ void	stop_exited(struct entry *, int);
 void	stop_tick(struct entry *, int64_t);
 void	stop_all(void);
 void	stop_kill(int64_t);
+
+/* prog.c */
+void	prog_start(void);
+int	prog_exited(pid_t, int);
+void	prog_signal(int);
+int64_t	prog_due(int64_t);
+int	prog_scanner(struct entry *, int);
 
 #endif

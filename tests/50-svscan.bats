@@ -30,13 +30,13 @@ supervised() { svok "$1" 2>/dev/null; }
 @test "svscan: an unknown option is a usage error (100)" {
 	run --separate-stderr svscan -x
 	[ "$status" -eq 100 ]
-	[ "$stderr" = "svscan: usage: svscan [-t SECS] [-g MS] [DIR]" ]
+	[ "$stderr" = "svscan: usage: svscan [-t SECS] [-g MS] [DIR [-- PROG ARG...]]" ]
 }
 
 @test "svscan: two directories, or a bad -t or -g, are usage errors" {
 	run --separate-stderr svscan a b
 	[ "$status" -eq 100 ]
-	[ "$stderr" = "svscan: usage: svscan [-t SECS] [-g MS] [DIR]" ]
+	[ "$stderr" = "svscan: usage: svscan [-t SECS] [-g MS] [DIR [-- PROG ARG...]]" ]
 	run --separate-stderr svscan -t 5s .
 	[ "$status" -eq 100 ]
 	run --separate-stderr svscan -g -1 .
