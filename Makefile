@@ -5,6 +5,7 @@
 #   make asan        build with ASan + UBSan into build/asan/, run the suite
 #   make torture     the long fault runs of tests/torture (a few minutes)
 #   make demo        run svscan on examples/service in the foreground
+#   make static      every program static, into build/static/bin (images)
 #   make install     PREFIX=/usr/local DESTDIR= : programs and man pages
 #   make bench       the benchmark against the peers that are installed
 #   make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (clang)
@@ -91,6 +92,13 @@ asan:
 demo: all
 	examples/demo
 
+# For a container image FROM scratch (examples/container): svscan and the
+# programs that look up accounts static too. With glibc, setuidgid and
+# envuidgid then read /etc/passwd and /etc/group only (the linker warns
+# that other name services would need the shared libraries).
+static:
+	$(MAKE) OUT=build/static BIN=build/static/bin DYNAMIC= all
+
 fuzz:
 	tests/fuzz/run
 
@@ -108,4 +116,4 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all check asan torture demo bench fuzz install clean
+.PHONY: all check asan torture demo static bench fuzz install clean
