@@ -49,16 +49,26 @@ io_writeall(int fd, const void *buf, size_t n)
  * into buf. Returns the number of bytes read, or -1. A file larger than
  * size is truncated to size; the caller decides whether that is an error.
  * A short read of a regular file is its end: no second read to see 0.
+ * Anything but a regular file (a FIFO put where a configuration or state
+ * file should be, a device, a directory) fails with EINVAL without being
+ * read: opened non-blocking, so that a FIFO with no writer cannot hang
+ * the caller.
  */
 ssize_t
 io_readfile(int dirfd, const char *name, char *buf, size_t size)
 {
+	struct stat st;
 	ssize_t r;
 	int fd, e;
 
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd == -1)
 		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
 	r = io_read(fd, buf, size);
 	e = errno;
 	close(fd);

@@ -6,6 +6,7 @@
  * default used: a broken service directory never stops supervise.
  * See servicedir(5).
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -57,7 +58,12 @@ firstline(const char *name, char *buf, size_t size)
 	if (r == -1) {
 		if (errno == ENOENT)
 			return 0;
-		err_warnsys("unable to read ", sv.dir, "/", name, (char *)0);
+		if (errno == EINVAL)
+			err_warn("unable to read ", sv.dir, "/", name,
+			    ": not a regular file", (char *)0);
+		else
+			err_warnsys("unable to read ", sv.dir, "/", name,
+			    (char *)0);
 		return -1;
 	}
 	buf[r] = '\0';
@@ -116,17 +122,28 @@ files_ms(const char *name, int64_t def)
 int
 files_notifyfd(void)
 {
-	char buf[32];
+	char buf[32], lim[FMT_ULONG + 1];
 	unsigned long long u;
+	struct rlimit r;
 
 	if (firstline("notification-fd", buf, sizeof(buf)) != 1)
 		return -1;
-	if (fmt_scanu(buf, 1023, &u) == 0 && u > 2)
-		return (int)u;
-	err_warn("invalid ", sv.dir, "/notification-fd: ", buf,
-	    ": must be a number from 3 to 1023; readiness not tracked",
-	    (char *)0);
-	return -1;
+	if (fmt_scanu(buf, 1023, &u) == -1 || u < 3) {
+		err_warn("invalid ", sv.dir, "/notification-fd: ", buf,
+		    ": must be a number from 3 to 1023; readiness not tracked",
+		    (char *)0);
+		return -1;
+	}
+	/* The service could not have it: its dup2 would fail unseen. */
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY &&
+	    u >= r.rlim_cur) {
+		lim[fmt_ulong(lim, (unsigned long)r.rlim_cur)] = '\0';
+		err_warn("invalid ", sv.dir, "/notification-fd: ", buf,
+		    ": not below the descriptor limit ", lim,
+		    "; readiness not tracked", (char *)0);
+		return -1;
+	}
+	return (int)u;
 }
 
 /*

@@ -236,13 +236,21 @@ on_signals(void)
 	}
 }
 
+/*
+ * At most CONTROL_READS reads per wake-up: a writer that never stops
+ * (yes u >control) must not keep signals and timers waiting; poll comes
+ * back at once for the rest.
+ */
+#define CONTROL_READS 16
+
 static void
 on_control(void)
 {
 	char buf[256];
 	ssize_t r, i;
+	int reads;
 
-	for (;;) {
+	for (reads = 0; reads < CONTROL_READS; reads++) {
 		r = read(fds.ctlfd, buf, sizeof(buf));
 		if (r <= 0) {
 			if (r == -1 && errno == EINTR)

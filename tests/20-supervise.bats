@@ -400,3 +400,42 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	[ "$(st_want s)" = 117 ]	# still wanted up
 	ls -l /proc/$sup/fd/0 | grep -q /dev/null
 }
+
+@test "supervise: a FIFO named like a configuration file is refused, never waited on" {
+	mksv s 'exec sleep 100'
+	mkfifo s/down-signal s/timeout-kill s/notification-fd
+	supervise_bg s
+	wait_for has_pid s
+	grep -q "unable to read s/notification-fd: not a regular file" err
+	# Commands are still answered: the down signal is the default TERM.
+	svc -d s
+	wait_for stat_is s down
+	grep -q "unable to read s/down-signal: not a regular file" err
+	svc -u s
+	wait_for has_pid s
+}
+
+@test "supervise: a notification-fd at or above the descriptor limit is reported" {
+	mksv s 'exec sleep 100'
+	echo 200 >s/notification-fd
+	( ulimit -n 100; exec supervise s ) 2>err 3>&- &
+	LAST_PID=$!
+	BG_PIDS+=("$LAST_PID")
+	wait_for has_pid s
+	grep -q "invalid s/notification-fd: 200: not below the descriptor limit 100; readiness not tracked" err
+	# Ready at once, as without notification-fd.
+	[ $(( $(flags s) & 1 )) -eq 1 ]
+}
+
+@test "supervise: an endless writer on control does not keep a dead service down" {
+	mksv s 'echo $$ >>pids; exec sleep 100'
+	supervise_bg s
+	wait_for has_pid s
+	first=$(svpid s)
+	start_bg sh -c 'exec yes u >s/supervise/control'
+	writer=$LAST_PID
+	kill -KILL "$first"
+	wait_for eval '[ -n "$(svpid s)" ] && [ "$(svpid s)" != '"$first"' ]'
+	kill -TERM "$writer"
+	wait_gone "$writer"
+}
