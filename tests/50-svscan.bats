@@ -239,6 +239,44 @@ svscan: warning: unable to start supervise a: file does not exist" ]
 	svc -wU -T 5000 s/a
 }
 
+# fake_supervise: $T/fake/supervise records each run in $T/fake/ran and
+# stays up; fake/ is nobody's, so that the record is written as nobody too.
+fake_supervise() {
+	mkdir -p fake
+	printf '#!/bin/sh\necho "$$ $*" >>"%s/fake/ran"\nexec sleep 100\n' "$T" >fake/supervise
+	chmod 755 fake/supervise
+	chown -R nobody fake
+}
+
+@test "svscan: as an ordinary user, it runs the supervise beside it, not PATH's" {
+	let_others_in
+	mksv s/a 'exec sleep 100'
+	chown -R nobody s
+	fake_supervise
+	d=$(nobody_bin)
+	start_bg setuidgid nobody env PATH="$T/fake:$d:$PATH" "$d/svscan" s 2>err
+	wait_for has_pid s/a
+	[ ! -e fake/ran ]
+	[ ! -s err ]
+	svc -wU -T 5000 s/a
+	[ "$(stat -c %U "/proc/$(svpid s/a)")" = nobody ]
+}
+
+@test "svscan: as an ordinary user, alone in its directory, it warns once and uses PATH's" {
+	let_others_in
+	mksv s/a 'exec sleep 100'
+	chown -R nobody s
+	fake_supervise
+	mkdir alone
+	cp "$SVBIN/svscan" alone/
+	chmod 755 alone
+	start_bg setuidgid nobody env PATH="$T/fake:$PATH" "$T/alone/svscan" s 2>err
+	wait_for test -s fake/ran
+	[ "$(cat err)" = "svscan: warning: no supervise beside this svscan: running the first supervise in PATH" ]
+	grep -q " a$" fake/ran
+	[ "$(stat -c %U "/proc/$(head -n 1 fake/ran | cut -d' ' -f1)")" = nobody ]
+}
+
 @test "svscan: a dangling symlink is started once its target appears, without a signal" {
 	mkdir s
 	ln -s ../later s/x
