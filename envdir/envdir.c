@@ -73,9 +73,14 @@ main(int argc, char **argv)
 		err_usage(USAGE);
 	g.dir = argv[o.ind];
 
+	/* daemontools' words: it chdir(2)s there. */
 	dfd = open(g.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd == -1 || (dir = fdopendir(dfd)) == NULL)
-		err_diesys(EXIT_TEMP, "unable to open ", g.dir, (char *)0);
+	if (dfd == -1)
+		err_diesys(EXIT_TEMP, "unable to switch to directory ", g.dir,
+		    (char *)0);
+	if ((dir = fdopendir(dfd)) == NULL)
+		err_diesys(EXIT_TEMP, "unable to read directory ", g.dir,
+		    (char *)0);
 	for (;;) {
 		errno = 0;
 		d = readdir(dir);
@@ -85,7 +90,8 @@ main(int argc, char **argv)
 			setvar(dfd, d->d_name);
 	}
 	if (errno != 0)
-		err_diesys(EXIT_TEMP, "unable to read ", g.dir, (char *)0);
+		err_diesys(EXIT_TEMP, "unable to read directory ", g.dir,
+		    (char *)0);
 	closedir(dir);
 	free(g.line.buf);
 	exec_or_die(argv + o.ind + 1);

@@ -122,7 +122,7 @@ b
 @test "envdir: a missing directory exits 111 with a message" {
 	run --separate-stderr envdir nosuch true
 	[ "$status" -eq 111 ]
-	[ "$stderr" = "envdir: fatal: unable to open nosuch: file does not exist" ]
+	[ "$stderr" = "envdir: fatal: unable to switch to directory nosuch: file does not exist" ]
 }
 
 @test "envdir: a file that cannot be read exits 111 and names it" {
