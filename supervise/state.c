@@ -236,9 +236,22 @@ run_exited(int ws)
 	 * left of it still gets the SIGKILL of timeout-kill, at the same
 	 * deadline, so no child outlives the service.
 	 */
-	if (sv.killpg && sv.killat != -1 && kill(-sv.pid, 0) == 0) {
+	if (sv.killpg && kill(-sv.pid, 0) == 0) {
 		sv.pgroup = sv.pid;
 		sv.pgkillat = sv.killat;
+		/*
+		 * The leader died by itself (a crash, a kill from outside):
+		 * the rest of its group is that dead service's too, and must
+		 * not outlive it into the next run. It gets the down signal
+		 * now, and SIGKILL at timeout-kill.
+		 */
+		if (sv.killat == -1) {
+			int64_t tk = files_ms("timeout-kill", 0);
+
+			kill(-sv.pgroup, files_downsignal());
+			kill(-sv.pgroup, SIGCONT);
+			sv.pgkillat = tk > 0 ? now + tk : -1;
+		}
 	}
 	sv.pid = 0;
 	sv.ready = 0;

@@ -439,3 +439,21 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	kill -TERM "$writer"
 	wait_gone "$writer"
 }
+
+@test "supervise: with killpg, the group of a leader that dies by itself goes too" {
+	mksv s 'sh -c "trap \"\" TERM; exec sleep 100" & echo $! >>children
+		sleep 100 & echo $! >>children; exec sleep 100'
+	touch s/killpg
+	echo 300 >s/timeout-kill
+	supervise_bg s
+	wait_for eval '[ "$(wc -l <s/children 2>/dev/null)" = 2 ]'
+	leader=$(svpid s)
+	kill -KILL "$leader"
+	# The child that takes TERM goes at once, the one that ignores it at
+	# timeout-kill; the service is started again meanwhile.
+	wait_gone "$(sed -n 2p s/children)" 5
+	wait_gone "$(sed -n 1p s/children)" 5
+	wait_for eval '[ "$(wc -l <s/children)" = 4 ]'
+	alive "$(sed -n 3p s/children)"
+	alive "$(sed -n 4p s/children)"
+}
