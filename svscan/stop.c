@@ -39,6 +39,28 @@ stop_tell(struct entry *x, int which, const char *cmd, size_t len)
 		kill(x->sup[which].pid, SIGTERM);
 }
 
+/*
+ * Our logger's supervise for x exited at once (111: another supervise
+ * holds log/supervise/lock). That is one left by an svscan that was
+ * killed, reading that svscan's pipe, which we cannot reach. It is told
+ * x: it exits once its logger is down, which is at the end of the old
+ * pipe, when the old service is gone (its own supervise dead, and the
+ * leftover stopped by ours). Until then ours is retried on the throttle,
+ * our service writing into our pipe meanwhile: no line is lost.
+ */
+void
+stop_foreign_logger(struct entry *x)
+{
+	int fd;
+
+	fd = openat(x->dfd, "log", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return;
+	if (svdir_running(fd) == 1)
+		(void)svdir_control(fd, "x", 1);
+	close(fd);
+}
+
 void
 stop_begin(struct entry *x)
 {

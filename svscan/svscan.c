@@ -66,6 +66,9 @@ exited(pid_t pid, int ws, int64_t now)
 				stop_exited(S.e[i], w);
 				return;
 			}
+			if (w == 1 && WIFEXITED(ws) &&
+			    WEXITSTATUS(ws) == EXIT_TEMP)
+				stop_foreign_logger(S.e[i]);
 			/* One that dies at once would make us spin. */
 			s->retry = s->born + THROTTLE;
 			if (s->retry <= now)

@@ -82,6 +82,7 @@ void	entry_free(int);
 /* stop.c */
 void	stop_tell(struct entry *, int, const char *, size_t);
 void	stop_begin(struct entry *);
+void	stop_foreign_logger(struct entry *);
 void	stop_exited(struct entry *, int);
 void	stop_tick(struct entry *, int64_t);
 void	stop_all(void);

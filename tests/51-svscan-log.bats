@@ -139,3 +139,35 @@ last words" ]
 	wait_gone "$scan" 15
 	grep -q '^last$' out
 }
+
+@test "svscan killed -9 and started again: a service whose old supervise dies keeps being logged" {
+	mksv s/a 'i=0; while :; do i=$((i + 1)); echo "$$ $i"; sleep 0.01; done'
+	mksv s/a/log 'exec cat >>"$T/out"'
+	export T
+	svscan s 3>&- 2>err1 &
+	old=$!
+	echo "$old" >old-svscan.pid
+	wait_for eval '[ "$(lines)" -ge 5 ]'
+	oldsup=$(sup_pid s/a)
+	oldlog=$(sup_pid s/a/log)
+	echo "$oldsup" >old-sup.pid
+	echo "$oldlog" >old-log.pid
+	first=$(svpid s/a)
+	kill -KILL "$old"
+	wait_gone "$old"
+	start_bg svscan s 2>err
+	# The old pair runs on; then the old service's supervise dies.
+	kill -KILL "$oldsup"
+	# Ours starts, stops the leftover service, and the old logger, told
+	# x, exits at the end of the old pipe: ours logs the new service.
+	wait_for eval '[ -n "$(svpid s/a)" ] && [ "$(svpid s/a)" != '"$first"' ]'
+	second=$(svpid s/a)
+	wait_gone "$oldlog"
+	wait_for grep -q "^$second 20$" out
+	svc -d s/a
+	wait_for stat_is s/a down
+	# Each incarnation's lines: from 1, none twice, none missing.
+	for p in $first $second; do
+		grep "^$p " out | awk -v p="$p" '$2 != NR { print p ": " $2 " at " NR; exit 1 }'
+	done
+}
