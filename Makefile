@@ -4,6 +4,7 @@
 #   make check       build, then run the bats suite against bin/
 #   make asan        build with ASan + UBSan into build/asan/, run the suite
 #   make torture     the long fault runs of tests/torture (a few minutes)
+#   make chaos       the adversary of tests/chaos (CHAOS_SECS, default 60)
 #   make demo        run svscan on examples/service in the foreground
 #   make static      every program static, into build/static/bin (images)
 #   make install     PREFIX=/usr/local DESTDIR= : programs and man pages
@@ -83,6 +84,9 @@ torture: all
 	@command -v $(BATS) >/dev/null 2>&1 || tests/install-bats
 	SVBIN=$(CURDIR)/$(BIN) $(BATS) tests/torture
 
+chaos: all
+	SVBIN=$(CURDIR)/$(BIN) tests/chaos/run
+
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 asan:
@@ -116,4 +120,4 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all check asan torture demo static bench fuzz install clean
+.PHONY: all check asan torture chaos demo static bench fuzz install clean
