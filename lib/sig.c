@@ -8,6 +8,9 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 
 #include "io.h"
 #include "sig.h"
@@ -16,6 +19,7 @@
 
 static int selfpipe[2] = { -1, -1 };
 static unsigned char touched[SIG_MAX];	/* caught, or ignored */
+static unsigned char reserved[SIG_MAX];	/* the C library keeps for itself */
 static sigset_t forkmask;
 
 static void
@@ -53,9 +57,13 @@ sig_pipe(void)
 	 * Every signal, real-time ones too: some runners start their jobs
 	 * with all of them ignored, and an ignored disposition survives exec.
 	 */
-	for (i = 1; i < SIG_MAX; i++)
-		if (sigaction(i, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
-			touched[i] = 1;
+	for (i = 1; i < SIG_MAX; i++) {
+		if (sigaction(i, NULL, &sa) == 0) {
+			if (sa.sa_handler == SIG_IGN)
+				touched[i] = 1;
+		} else if (errno == EINVAL && i >= 32)
+			reserved[i] = 1;
+	}
 	if (pipe(selfpipe) == -1)
 		return -1;
 	if (io_cloexec(selfpipe[0]) == -1 || io_cloexec(selfpipe[1]) == -1 ||
@@ -124,6 +132,26 @@ sig_fork_end(void)
 }
 
 /*
+ * The real-time signals a C library keeps for its threads (glibc 32 and
+ * 33, musl 32 to 34) cannot be set through sigaction(3), but one ignored
+ * by whoever started us stays ignored across exec. Linux's own system
+ * call sets them: an all-zero kernel sigaction is SIG_DFL with no flags
+ * and an empty mask, whatever the architecture's layout of it.
+ */
+static void
+sig_default_raw(int sig)
+{
+#if defined(__linux__) && defined(SYS_rt_sigaction)
+	unsigned long ksa[8] = { 0 };
+
+	if (syscall(SYS_rt_sigaction, sig, ksa, NULL, (size_t)8) == -1)
+		(void)syscall(SYS_rt_sigaction, sig, ksa, NULL, (size_t)16);
+#else
+	(void)sig;
+#endif
+}
+
+/*
  * Gives back default dispositions for every signal we caught or found
  * ignored (e.g. SIGINT under a non-interactive shell's "&"), then an empty
  * signal mask; called in a child between fork and exec (async-signal-safe
@@ -140,9 +168,12 @@ sig_restore(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
-	for (i = 1; i < SIG_MAX; i++)
+	for (i = 1; i < SIG_MAX; i++) {
 		if (touched[i])
 			sigaction(i, &sa, NULL);
+		else if (reserved[i])
+			sig_default_raw(i);
+	}
 	sigemptyset(&set);
 	sigprocmask(SIG_SETMASK, &set, NULL);
 }
