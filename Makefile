@@ -7,6 +7,7 @@
 #   make chaos       the adversary of tests/chaos (CHAOS_SECS, default 60)
 #   make demo        run svscan on examples/service in the foreground
 #   make static      every program static, into build/static/bin (images)
+#   make check-musl  the suite against a static musl build (musl-tools)
 #   make install     PREFIX=/usr/local DESTDIR= : programs and man pages
 #   make bench       the benchmark against the peers that are installed
 #   make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (clang)
@@ -103,6 +104,15 @@ demo: all
 static:
 	$(MAKE) OUT=build/static BIN=build/static/bin DYNAMIC= all
 
+# The programs linked statically against musl (Debian's musl-tools), and
+# the suite run on them: portability slips that glibc forgives show here.
+MUSL_CC ?= musl-gcc
+musl:
+	$(MAKE) CC=$(MUSL_CC) OUT=build/musl BIN=build/musl/bin DYNAMIC= all
+check-musl: musl
+	@command -v $(BATS) >/dev/null 2>&1 || tests/install-bats
+	SVBIN=$(CURDIR)/build/musl/bin $(BATS) $(TESTS)
+
 fuzz:
 	tests/fuzz/run
 
@@ -120,4 +130,4 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all check asan torture chaos demo static bench fuzz install clean
+.PHONY: all check asan torture chaos demo static musl check-musl bench fuzz install clean

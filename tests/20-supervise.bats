@@ -220,7 +220,7 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	wait_for eval "[ \"\$(awk '{print \$3}' /proc/$(cat s/sigecho.pid)/stat)\" = T ]"
 	[ "$(st_paused s)" = 1 ]
 	printf c >s/supervise/control
-	wait_for test "$(st_paused s)" = 0
+	wait_for eval '[ "$(st_paused s)" = 0 ]'
 	printf t >s/supervise/control
 	wait_for grep -q 'caught TERM' s/caught
 	old=$(cat s/sigecho.pid)
