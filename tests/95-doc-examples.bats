@@ -1,0 +1,266 @@
+#!/usr/bin/env bats
+# Every example of the documentation is a test: an example that stops
+# working fails here, not in a new administrator's hands.
+#
+# What is run, extracted mechanically (tests/doc-examples, an awk script):
+#   - in each man page doc/*.[1578], every `.Bd -literal` ... `.Ed` block and
+#     every `.Dl` line of the EXAMPLES section, and any block elsewhere in
+#     the page that has an `example:` comment just before it;
+#   - in the README, every block of lines indented by four spaces.
+# A block that starts with `#!` is a script (a run script, say): it is
+# written to a file and executed with standard input from /dev/null. Any
+# other block is a shell script run with `set -e`.
+#
+# Each block runs in a fresh directory (its cwd), in a session of its own,
+# with bin/ first in PATH. Absolute paths under /service, /etc/sv, /run,
+# /var/log and /tmp are rewritten to the same paths under a private root,
+# so that examples written for a real system run unprivileged and leave
+# nothing behind. Roff escapes (\e \& \- \(aq \(dq) are undone first.
+# When the block is done, every process of its session is stopped (TERM,
+# then KILL), by process group id.
+#
+# Markers, in the page source just before the block (a roff comment
+# `.\" example: WORD ...`; in the README an HTML comment
+# `<!-- example: WORD ... -->` before the blank line that opens the block);
+# several may be stacked:
+#   skip REASON      not run; REASON is printed (a real init, the network,
+#                    a placeholder daemon, installing into the system ...)
+#   root             run only as root (skipped with that reason otherwise)
+#   setup CMD        shell run before the block, in the same script
+#   expect TEXT      the block's output (stdout and stderr) contains TEXT
+#   check CMD        run after the block, in its cwd; must exit 0
+#   status N         the block exits N (default 0)
+#   fake NAME...     stand-ins for daemons the example names (httpd ...):
+#                    programs that sleep, first in the block's PATH
+# Setups may call `sv_mk DIR [CMD]`: makes DIR with a run script that
+# execs CMD (default: sleep 1000); and `sv_up DIR [CMD]`: the same, then
+# starts `supervise DIR &` and waits until it is up.
+# A block that cannot pass in any environment this suite runs in is
+# marked skip with its reason rather than left out, so that every example
+# is either run or visibly skipped.
+
+load helpers
+
+DOC="$BATS_TEST_DIRNAME/../doc"
+README="$BATS_TEST_DIRNAME/../README"
+
+# run_examples FILE: runs every example block of FILE; fails with the
+# page and line of each block that failed.
+run_examples() {
+	local src=$1 out="$T/blocks" n meta body failed=0 skipped=0 ran=0
+	local name
+	name=$(basename "$src")
+	mkdir -p "$out"
+	awk -v out="$out" -f "$HELPERS/doc-examples" "$src"
+	for meta in "$out"/*.meta; do
+		[ -e "$meta" ] || continue
+		n=${meta%.meta}
+		if run_block "$name" "$n"; then
+			ran=$((ran + 1))
+		else
+			case $? in
+			2) skipped=$((skipped + 1)) ;;
+			*) failed=$((failed + 1)) ;;
+			esac
+		fi
+	done
+	echo "# $name: $ran run, $skipped skipped, $failed failed" >&3
+	[ $((ran + skipped + failed)) -gt 0 ] || {
+		echo "$name: no example found"
+		return 1
+	}
+	[ "$failed" -eq 0 ]
+}
+
+# rewrite: the private root for the system paths of an example.
+rewrite() {
+	local r=$1 i
+	for i in 1 2; do
+		sed -E "s#(^|[[:space:]=<>'\"(:])/(service|etc/sv|run|var/log|tmp)(/|[[:space:];'\")&|]|\$)#\1$r/\2\3#g"
+	done
+}
+
+# run_block NAME N: 0 passed, 1 failed, 2 skipped.
+run_block() {
+	local name=$1 n=$2 line kind arg reason="" status=0 want=0 pid
+	local d="$n.d" r="$n.d/root" w="$n.d/cwd" script="$n.d/script"
+	local expects=() checks=() setups=() fakes=() where checked
+	where="$name:$(cat "$n.line")"
+	while IFS= read -r line; do
+		kind=${line%% *}
+		arg=${line#"$kind"}
+		arg=${arg# }
+		case $kind in
+		skip) reason=${arg:-no reason given} ;;
+		root) [ "$(id -u)" = 0 ] || reason="needs root" ;;
+		setup) setups+=("$arg") ;;
+		expect) expects+=("$arg") ;;
+		check) checks+=("$arg") ;;
+		status) want=$arg ;;
+		fake) fakes+=($arg) ;;
+		*) echo "$where: unknown example marker: $line"; return 1 ;;
+		esac
+	done <"$n.meta"
+	if [ -n "$reason" ]; then
+		echo "# $where: skipped: $reason" >&3
+		return 2
+	fi
+	mkdir -p "$r" "$w"
+	{
+		echo 'set -e'
+		if [ ${#fakes[@]} -gt 0 ]; then
+			mkdir -p "$d/fake"
+			for arg in "${fakes[@]}"; do
+				printf '#!/bin/sh\nexec sleep 1000\n' >"$d/fake/$arg"
+				chmod +x "$d/fake/$arg"
+			done
+			echo "PATH='$d/fake':\$PATH"
+		fi
+		cat <<-'EOF'
+		sv_mk() {
+			mkdir -p "$1"
+			printf '#!/bin/sh\nexec %s\n' "${2:-sleep 1000}" >"$1/run"
+			chmod +x "$1/run"
+		}
+		sv_up() {
+			sv_mk "$@"
+			supervise "$1" &
+			svc -wu -T 5000 "$1"
+		}
+		EOF
+		printf '%s\n' "${setups[@]}" | rewrite "$r"
+		if head -n 1 "$n.body" | grep -q '^#!'; then
+			rewrite "$r" <"$n.body" >"$d/block"
+			chmod +x "$d/block"
+			echo "'$d/block' </dev/null"
+		else
+			rewrite "$r" <"$n.body"
+		fi
+	} >"$script"
+	# Not a process group leader (no job control here), setsid does not
+	# fork: $! is the leader of the block's session and its group id.
+	# The leader writes the block's exit code, then exits and is reaped,
+	# so that what is left in the group is what the block left running.
+	setsid bash -c 'cd "$1"; bash "$2"; echo $? >"$3"' sh "$w" \
+	    "$script" "$d/rc" </dev/null >"$d/out" 2>&1 3>&- &
+	pid=$!
+	if wait_for -t 60 test -s "$d/rc"; then
+		wait "$pid" || true
+		status=$(cat "$d/rc")
+	else
+		echo "$where: still running after 60 s"
+		status=timeout
+	fi
+	# Checks look at what the block left running: before it is stopped.
+	checked=0
+	if [ "$status" = "$want" ]; then
+		for arg in "${checks[@]}"; do
+			(cd "$w" && eval "$(printf '%s\n' "$arg" | rewrite "$r")") &&
+				continue
+			checked=1
+			break
+		done
+	fi
+	stop_session "$pid"
+	if [ "$status" != "$want" ]; then
+		echo "$where: exit $status, not $want; the block and its output:"
+		sed 's/^/  | /' "$n.body"
+		sed 's/^/  > /' "$d/out"
+		return 1
+	fi
+	for arg in "${expects[@]}"; do
+		grep -qF -- "$arg" "$d/out" && continue
+		echo "$where: output lacks \"$arg\":"
+		sed 's/^/  > /' "$d/out"
+		return 1
+	done
+	if [ "$checked" = 1 ]; then
+		echo "$where: check failed: $arg"
+		sed 's/^/  > /' "$d/out"
+		return 1
+	fi
+	return 0
+}
+
+# stop_session PGID: stops what a block left running, by its process
+# group (the block ran under setsid; every supervise and svscan it started
+# and their services are in that group: no example uses killpg).
+stop_session() {
+	kill -TERM -- "-$1" 2>/dev/null || return 0
+	wait_for -t 10 eval "! kill -0 -- -$1 2>/dev/null" ||
+		kill -KILL -- "-$1" 2>/dev/null
+	return 0
+}
+
+setup_local() {
+	# Examples that run programs as nobody need a bin/ and a directory
+	# every account can reach.
+	if [ "$(id -u)" = 0 ]; then
+		let_others_in
+		PATH="$(nobody_bin):$PATH"
+	fi
+}
+
+@test "doc examples: README's command blocks run as written" {
+	setup_local
+	run_examples "$README"
+}
+
+@test "doc examples: every man page's EXAMPLES run as written" {
+	local f failed=0
+	setup_local
+	for f in "$DOC"/*.[1578]; do
+		rm -rf "$T/blocks"
+		run_examples "$f" || failed=1
+	done
+	[ "$failed" -eq 0 ]
+}
+
+@test "doc examples: the extractor finds every EXAMPLES block of a page" {
+	# Two blocks, one .Dl, a marker, and a block outside EXAMPLES that
+	# is not marked (not run).
+	cat >page.8 <<-'EOF'
+	.Sh DESCRIPTION
+	.Bd -literal
+	not an example
+	.Ed
+	.Sh EXAMPLES
+	.\" example: expect a\b
+	.Bd -literal -offset indent
+	printf 'a\ee\en'
+	.Ed
+	.Dl echo \-x
+	.\" example: skip needs a real init
+	.Bd -literal
+	kill -HUP 1
+	.Ed
+	.Sh SEE ALSO
+	EOF
+	mkdir out
+	awk -v out="$T/out" -f "$HELPERS/doc-examples" page.8
+	run ls out
+	[ "$output" = "$(printf '%s\n' 001.body 001.line 001.meta 002.body \
+	    002.line 002.meta 003.body 003.line 003.meta)" ]
+	[ "$(cat out/001.body)" = "printf 'a\\e\\n'" ]
+	[ "$(cat out/001.meta)" = 'expect a\b' ]
+	[ "$(cat out/002.body)" = "echo -x" ]
+	[ "$(cat out/003.meta)" = "skip needs a real init" ]
+	[ "$(cat out/001.line)" = 7 ]
+}
+
+@test "doc examples: a failing example fails the test, a skipped one says why" {
+	cat >page.8 <<-'EOF'
+	.Sh EXAMPLES
+	.\" example: expect never printed
+	.Dl echo something else
+	.\" example: skip no such thing here
+	.Dl false
+	.\" example: status 3
+	.Dl exit 3
+	EOF
+	run run_examples "$T/page.8"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'page.8:3: output lacks "never printed"'* ]]
+	[[ "$output" != *'page.8:5'* ]]
+	[[ "$output" != *'page.8:7'* ]]
+}
