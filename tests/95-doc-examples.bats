@@ -264,3 +264,34 @@ setup_local() {
 	[[ "$output" != *'page.8:5'* ]]
 	[[ "$output" != *'page.8:7'* ]]
 }
+
+@test "make lint: every man page is clean at mandoc's warning level" {
+	command -v mandoc >/dev/null 2>&1 || skip "mandoc is not installed"
+	run make -s -C "$BATS_TEST_DIRNAME/.." lint
+	[ "$status" -eq 0 ]
+	[ "$output" = "lint: clean" ]
+}
+
+@test "make lint: a page that warns fails it" {
+	command -v mandoc >/dev/null 2>&1 || skip "mandoc is not installed"
+	# The Makefile's target, run on a doc/ of one page with FILES after
+	# SEE ALSO.
+	mkdir doc
+	cat >doc/x.8 <<-'EOF'
+	.Dd December 3, 2026
+	.Dt X 8
+	.Os
+	.Sh NAME
+	.Nm x
+	.Nd an example
+	.Sh DESCRIPTION
+	Text.
+	.Sh SEE ALSO
+	.Xr y 8
+	.Sh FILES
+	.Pa /x
+	EOF
+	run make -s -f "$BATS_TEST_DIRNAME/../Makefile" lint
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"x.8"*"sections out of conventional order"* ]]
+}
