@@ -187,7 +187,10 @@ run_block() {
 # are reaped by whoever adopts them, maybe late: a zombie counts as gone.
 stop_session() {
 	kill -TERM -- "-$1" 2>/dev/null || return 0
-	wait_for -t 10 group_gone "$1" || kill -KILL -- "-$1" 2>/dev/null
+	wait_for -t 10 group_gone "$1" && return 0
+	echo "# still running after SIGTERM, killed:" >&2
+	ps -e -o pgid= -o pid= -o stat= -o args= | awk -v g="$1" '$1 == g' >&2
+	kill -KILL -- "-$1" 2>/dev/null
 	return 0
 }
 
@@ -210,16 +213,20 @@ setup_local() {
 }
 
 @test "doc examples: every man page's EXAMPLES run as written" {
-	local f p pids=() failed=0
+	local f p pids=() failed=0 i=0
 	setup_local
-	# The pages in parallel (each block has its own directories and
+	# Four pages at a time (each block has its own directories and
 	# session): most of a block's time is spent waiting for a service.
 	for f in "$DOC"/*.[1578]; do
 		p=$(basename "$f")
 		(T="$T/$p" && mkdir -p "$T" && run_examples "$f") >"$T/$p.log" 2>&1 3>&3 &
 		pids+=($!)
+		if [ ${#pids[@]} -ge $((i + 4)) ]; then
+			wait "${pids[$i]}" || failed=1
+			i=$((i + 1))
+		fi
 	done
-	for p in "${pids[@]}"; do
+	for p in "${pids[@]:$i}"; do
 		wait "$p" || failed=1
 	done
 	[ "$failed" -eq 0 ] || cat "$T"/*.log
