@@ -32,7 +32,8 @@
 #   status N         the block exits N (default 0)
 #   fake NAME...     stand-ins for daemons the example names (httpd ...):
 #                    programs that sleep, first in the block's PATH
-# Setups may call `sv_mk DIR [CMD]`: makes DIR with a run script that
+# Setups may use $SV_SRC, the source tree (for examples/), and call
+# `sv_mk DIR [CMD]`: makes DIR with a run script that
 # execs CMD (default: sleep 1000); and `sv_up DIR [CMD]`: the same, then
 # starts `supervise DIR &` and waits until it is up.
 # A block that cannot pass in any environment this suite runs in is
@@ -107,6 +108,7 @@ run_block() {
 	mkdir -p "$r" "$w"
 	{
 		echo 'set -e'
+		echo "SV_SRC='$(cd "$BATS_TEST_DIRNAME/.." && pwd)'"
 		if [ ${#fakes[@]} -gt 0 ]; then
 			mkdir -p "$d/fake"
 			for arg in "${fakes[@]}"; do
