@@ -13,11 +13,12 @@
 #
 # Each block runs in a fresh directory (its cwd), in a session of its own,
 # with bin/ first in PATH. Absolute paths under /service, /etc/sv,
-# /etc/service, /run, /var/log and /tmp are rewritten to the same paths under a private root,
-# so that examples written for a real system run unprivileged and leave
-# nothing behind. Roff escapes (\e \& \- \(aq \(dq) are undone first.
-# When the block is done, every process of its session is stopped (TERM,
-# then KILL), by process group id.
+# /etc/service, /run, /var/log and /tmp are rewritten (with perl) to the
+# same paths under a private root, so that examples written for a real
+# system run unprivileged and leave nothing behind. Roff escapes (\e \&
+# \- \(aq \(dq) are undone first. When the block is done, every process
+# of its session is stopped (TERM, then KILL), by process group id.
+# The man pages run four at a time.
 #
 # Markers, in the page source just before the block (a roff comment
 # `.\" example: WORD ...`; in the README an HTML comment
@@ -28,14 +29,15 @@
 #   root             run only as root (skipped with that reason otherwise)
 #   setup CMD        shell run before the block, in the same script
 #   expect TEXT      the block's output (stdout and stderr) contains TEXT
-#   check CMD        run after the block, in its cwd; must exit 0
+#   check CMD        run after the block, in its cwd, while what it
+#                    started still runs; must exit 0
 #   status N         the block exits N (default 0)
 #   fake NAME...     stand-ins for daemons the example names (httpd ...):
 #                    programs that sleep, first in the block's PATH
 # Setups may use $SV_SRC, the source tree (for examples/), and call
-# `sv_mk DIR [CMD]`: makes DIR with a run script that
-# execs CMD (default: sleep 1000); and `sv_up DIR [CMD]`: the same, then
-# starts `supervise DIR &` and waits until it is up.
+# `sv_mk DIR [CMD]`, which makes DIR with a run script that execs CMD
+# (default: sleep 1000), and `sv_up DIR [CMD]`, the same, then
+# `supervise DIR &` and a wait until it is up.
 # A block that cannot pass in any environment this suite runs in is
 # marked skip with its reason rather than left out, so that every example
 # is either run or visibly skipped.
@@ -77,7 +79,9 @@ run_examples() {
 # filter). One pass that consumes nothing around a path, so that paths
 # next to each other are all rewritten and none twice.
 rewrite() {
-	R=$1 perl -pe 's{(?:^|(?<=[\s=<>\x27"(:]))/(service|etc/sv|etc/service|run|var/log|tmp)(?=[/\s;\x27")&|]|$)}{$ENV{R}/$1}g'
+	local dirs='service|etc/sv|etc/service|run|var/log|tmp'
+	R=$1 D=$dirs perl -pe \
+	    's{(?:^|(?<=[\s=<>\x27"(:]))/($ENV{D})(?=[/\s;\x27")&|]|$)}{$ENV{R}/$1}g'
 }
 
 # run_block NAME N: 0 passed, 1 failed, 2 skipped.
@@ -197,7 +201,8 @@ stop_session() {
 }
 
 group_gone() {
-	! ps -e -o pgid= -o stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { f = 1 } END { exit !f }'
+	! ps -e -o pgid= -o stat= |
+	    awk -v g="$1" '$1 == g && $2 !~ /^Z/ { f = 1 } END { exit !f }'
 }
 
 setup_local() {
@@ -315,7 +320,7 @@ setup_local() {
 	[[ "$output" == *"x.8"*"sections out of conventional order"* ]]
 }
 
-@test "examples/systemd/svscan.service: svscan's last SIGKILLs come before systemd's" {
+@test "examples/systemd/svscan.service: svscan's SIGKILLs come before systemd's" {
 	local unit="$BATS_TEST_DIRNAME/../examples/systemd/svscan.service"
 	local g stop
 	# svscan -g G sends its last SIGKILLs at G + 2000 ms (svscan(8)):
