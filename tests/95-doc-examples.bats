@@ -338,3 +338,32 @@ setup_local() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 }
+
+@test "svscan(8) as documented: first SIGKILLs at -g, the last ones 2000 ms later" {
+	# A service and a logger that both ignore SIGTERM: the service gets
+	# SIGKILL at the grace time, the logger (told to go then) and its
+	# supervise 2000 ms after that, and svscan exits once they are gone.
+	mksv s/a 'trap "" TERM; exec sleep 100'
+	mksv s/a/log 'trap "" TERM; exec sleep 100'
+	svscan -g 300 s 3>&- &
+	pid=$!
+	BG_PIDS+=("$pid")
+	wait_for has_pid s/a
+	wait_for has_pid s/a/log
+	svc=$(svpid s/a) log=$(svpid s/a/log)
+	t0=$(date +%s%N)
+	kill -TERM "$pid"
+	wait_gone "$svc"
+	t1=$(date +%s%N)
+	st=0
+	wait "$pid" || st=$?
+	t2=$(date +%s%N)
+	[ "$st" -eq 0 ]
+	! alive "$log"
+	echo "service killed after $(( (t1 - t0) / 1000000 )) ms," \
+	    "svscan done after $(( (t2 - t0) / 1000000 )) ms"
+	[ $(( (t1 - t0) / 1000000 )) -ge 300 ]
+	[ $(( (t1 - t0) / 1000000 )) -lt 2300 ]
+	[ $(( (t2 - t0) / 1000000 )) -ge 2300 ]
+	[ $(( (t2 - t0) / 1000000 )) -lt 8000 ]
+}
