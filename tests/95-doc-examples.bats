@@ -282,7 +282,7 @@ setup_local() {
 	.\" example: status 3
 	.Dl exit 3
 	EOF
-	run run_examples "$T/page.8"
+	run run_examples "$T/page.8" 3>/dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'page.8:3: output lacks "never printed"'* ]]
 	[[ "$output" != *'page.8:5'* ]]
