@@ -11,6 +11,7 @@
 #   make install     PREFIX=/usr/local DESTDIR= : programs and man pages
 #   make bench       the benchmark against the peers that are installed
 #   make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (clang)
+#   make lint        mandoc -Tlint on every man page (skipped without mandoc)
 #   make clean
 #
 # A program is a directory holding NAME/NAME.c; every .c file in it is part
@@ -119,6 +120,16 @@ fuzz:
 bench: all
 	bench/run
 
+# Every page lint-clean at mandoc's warning level (section order, Xr order,
+# macro misuse such as a nested Ql); a page that warns fails the build's
+# tests (tests/95-doc-examples). Without mandoc this says so and succeeds.
+lint:
+	@if command -v mandoc >/dev/null 2>&1; then \
+		mandoc -Tlint -Wwarning doc/*.[1578] && echo "lint: clean"; \
+	else \
+		echo "lint: mandoc is not installed; skipped"; \
+	fi
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
@@ -130,4 +141,4 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all check asan torture chaos demo static musl check-musl bench fuzz install clean
+.PHONY: all check asan torture chaos demo static musl check-musl bench fuzz lint install clean
