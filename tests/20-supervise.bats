@@ -374,6 +374,7 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	wait_for has_pid s
 	first=$(svpid s)
 	# The service gets an empty mask and default dispositions.
+	wait_for eval '[ "$(grep -c "^Sig" s/sigs 2>/dev/null)" = 2 ]'
 	grep -qx 'SigBlk:	0000000000000000' s/sigs
 	grep -qx 'SigIgn:	0000000000000000' s/sigs
 	# SIGCHLD arrives: a killed service is reaped and restarted.
