@@ -436,9 +436,6 @@ batch_end(size_t r)
 
 	make_room(0);
 	room = least_room(&slack);
-	/* Far from full even if every byte were a line: no scan. */
-	if ((int64_t)r * (1 + st) + st < slack)
-		return r;
 	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		w = (int64_t)(nl + 1 - ml.in) + stamps * st;
 		if (w > room)
