@@ -432,34 +432,6 @@ logdir_settle(struct logdir *d)
 		logdir_rotate(d);
 }
 
-/*
- * Bytes current can still take before a write rotates it: up to s, and,
- * in *slack, up to the last ML_SLACK bytes of s, where a write that ends
- * a line makes it full. Either is negative when there is no such room.
- */
-int64_t
-logdir_room(const struct logdir *d, int64_t *slack)
-{
-	int64_t left = (int64_t)d->size - (int64_t)d->bytes;
-
-	*slack = d->full ? -1 : left - ML_SLACK;
-	return d->full ? -1 : left;
-}
-
-/*
- * Rotates current now, between batches, if it is full or has less than
- * need bytes of room and is not empty: see batch_end in multilog.c.
- */
-void
-logdir_make_room(struct logdir *d, int64_t need)
-{
-	int64_t slack;
-
-	if (d->full || d->bytes >= d->size ||
-	    (d->bytes > 0 && logdir_room(d, &slack) < need))
-		logdir_rotate(d);
-}
-
 /* At the end of input: current safely on disk and marked clean (0744). */
 void
 logdir_close(struct logdir *d)

@@ -385,83 +385,6 @@ keep_of(size_t r)
 	return len + n < ML_LINE ? r : 0;
 }
 
-/* The least room, and slack room, of every log directory. */
-static int64_t
-least_room(int64_t *slack)
-{
-	int64_t room = INT64_MAX, r, sl;
-	size_t i;
-
-	*slack = INT64_MAX;
-	for (i = 0; i < ml.sc.ndir; i++) {
-		r = logdir_room(&ml.sc.dir[i], &sl);
-		if (r < room)
-			room = r;
-		if (sl < *slack)
-			*slack = sl;
-	}
-	return room;
-}
-
-static void
-make_room(int64_t need)
-{
-	size_t i;
-
-	for (i = 0; i < ml.sc.ndir; i++)
-		logdir_make_room(&ml.sc.dir[i], need);
-}
-
-/*
- * Where a journaled batch of the r bytes in in[] (pending ones included)
- * ends, so that no current is rotated in the middle of it: a rotation
- * renames current, and the journal can only take back output from the
- * current it recorded, so a SIGKILL after a rotation inside a batch
- * logged that batch twice. A current that is full, or that the batch's
- * first line would not fit in, is rotated here, before the batch; the
- * batch then ends with the line that reaches the last ML_SLACK bytes of a
- * current (which makes it full: settleall rotates it once the batch is
- * consumed), or before a line that would not fit. The sizes are worst
- * cases: every line goes to every directory, with a stamp. Only a line
- * longer than a whole current is cut (inside it, where no stamp is
- * written), as daemontools cuts it. Returns at least pending + 1.
- */
-static size_t
-batch_end(size_t r)
-{
-	const char *p = ml.in + ml.pending, *end = ml.in + r, *nl = NULL;
-	int64_t room, slack, w, st = (int64_t)ml.stamplen;
-	int64_t stamps = ml.state == LINE_TAIL ? 0 : 1;
-	size_t e = 0, first;
-
-	make_room(0);
-	room = least_room(&slack);
-	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		w = (int64_t)(nl + 1 - ml.in) + stamps * st;
-		if (w > room)
-			break;
-		e = (size_t)(nl + 1 - ml.in);
-		if (w >= slack)
-			return e;
-		stamps++;
-		p = nl + 1;
-	}
-	if (nl == NULL && (int64_t)r + stamps * st <= room)
-		return r;
-	if (e > 0)
-		return e;
-	/* Not even the first line fits: a new current for it. */
-	nl = memchr(ml.in + ml.pending, '\n', r - ml.pending);
-	first = nl ? (size_t)(nl + 1 - ml.in) : r;
-	w = (int64_t)first + (ml.state == LINE_TAIL ? 0 : st);
-	make_room(w);
-	room = least_room(&slack);
-	if (w <= room)
-		return first;
-	/* Longer than a current (so past its first 1000 bytes, no stamp). */
-	return room > (int64_t)ml.pending ? (size_t)room : ml.pending + 1;
-}
-
 /*
  * One step looking at the pipe first: the same bytes as a read would
  * return are acted on and written out, and only then consumed, except the
@@ -492,8 +415,6 @@ step_peek(void)
 	}
 	if (ml.sc.stamp)
 		stamp_now();
-	if (ml.journal)
-		r = (ssize_t)batch_end((size_t)r);
 	keep = keep_of((size_t)r);
 	if (ml.journal && keep < (size_t)r)
 		journal_begin((size_t)r - keep);

@@ -11,7 +11,6 @@
 #include <sys/types.h>
 
 #include <stddef.h>
-#include <stdint.h>
 
 #define ML_LINE 1000	/* bytes of a line that patterns, e and = see */
 #define ML_DIRBUF 512	/* per-directory buffer, as daemontools sizes it */
@@ -89,8 +88,6 @@ void	logdir_putc(struct logdir *, const char *, size_t);
 void	logdir_flush(struct logdir *);
 void	logdir_rotate(struct logdir *);
 void	logdir_settle(struct logdir *);
-int64_t	logdir_room(const struct logdir *, int64_t *);
-void	logdir_make_room(struct logdir *, int64_t);
 void	logdir_close(struct logdir *);
 void	logdir_pause(const char *, const char *, const char *);
 

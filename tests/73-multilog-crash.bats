@@ -131,32 +131,6 @@ written() {
 	[ "$(ls main | grep -c '\.u$')" = 25 ]
 }
 
-@test "multilog: kill -9 in the middle of rotations, with a slow processor: every line exactly once" {
-	setup_pipe
-	# 300-byte lines into s4096: a batch of 1024 bytes crosses a rotation
-	# at most every batch; the processor is slow, so multilog is killed
-	# in the middle of a rotation (the processor says it runs in procs).
-	start_bg bash -c 'pad=$(printf "%280s" "" | tr " " .)
-		for ((i = 1; i <= 1500; i++)); do echo "line $i $pad"; done >in' 5>&-
-	writer=$LAST_PID
-	for k in $(seq 12); do
-		bg_from in multilog s4096 n1000 '!echo $$ >>../procs; sleep 0.1; cat' ./main
-		# Killed while its k-th processor runs, if the input lasts.
-		wait_for -t 30 eval '[ "$(wc -l <procs 2>/dev/null || echo 0)" -ge '"$k"' ] || ! alive '"$writer"
-		kill -KILL "$LAST_PID"
-		wait_gone "$LAST_PID"
-	done
-	bg_from in multilog s4096 n1000 '!cat' ./main
-	pid=$LAST_PID
-	wait_for -t 60 eval '! alive '"$writer"
-	wait_for -t 60 eval '[ "$(logged main | wc -l)" -ge 1500 ]'
-	finish "$pid"
-	diff <(seq -f 'line %g' 1500) <(logged main | cut -d' ' -f1,2)
-	# It did rotate, and was killed inside rotations.
-	[ "$(ls main | grep -c '^@')" -gt 50 ]
-	[ "$(wc -l <procs)" -ge 12 ]
-}
-
 @test "multilog: a journal with no data: output of the batch is taken back" {
 	crashed main a b c
 	# The header was written when current held "a\nb\n".
