@@ -233,7 +233,7 @@ journal_begin(size_t n)
 		d = &jn.sc->dir[i];
 		put(p, (uint64_t)d->dev, 8);
 		put(p + 8, (uint64_t)d->ino, 8);
-		put(p + 16, d->bytes, 8);
+		put(p + 16, d->disk, 8);
 	}
 	for (;;) {
 		errno = ENOSPC;
