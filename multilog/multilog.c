@@ -29,7 +29,7 @@
 
 #define ALERT_MAX 200	/* bytes of a line that e prints */
 #define ML_READ 1024	/* daemontools' read size */
-#define ML_BATCH ML_READ	/* bytes looked at in the pipe at once */
+#define ML_BATCH (64 * ML_READ)	/* bytes looked at in the pipe at once */
 #define STATUS_SIZE 1001	/* an =file is padded with newlines to this */
 
 enum state {
