@@ -303,6 +303,111 @@ log_settle() {
 	done
 }
 
+# log-throughput: LT_LINES lines of 56 bytes (one in 100 has "error")
+# piped by cat from a file into each logger, in a fresh directory, with
+# 16 MB files; the time from the start of cat to the logger's exit (and
+# the CPU time of both), REPS times, kit after kit within each repetition.
+# bare is `cat | cat >file`.
+# Rows: TAI64N stamps (t; svlogd -t), no stamps, ISO 8601 stamps (T;
+# svlogd -ttt), a selection into a second directory (-* +*error*), the cost
+# per line at a tenth of LT_LINES and at LT_LINES (with t; the larger one
+# rotates), and tai64n / tai64nlocal (s6-tai64n ...) over the same lines.
+lt_cmd() {
+	local k=$1 m=$2 ml
+	case $k in
+	ours)	ml=$BIN/multilog ;;
+	dt)	ml=/usr/bin/multilog ;;
+	esac
+	case $k.$m in
+	ours.t|dt.t)	echo "$ml t s16777215 n100 ./main" ;;
+	ours.plain|dt.plain) echo "$ml s16777215 n100 ./main" ;;
+	ours.T)		echo "$ml T s16777215 n100 ./main" ;;
+	ours.sel|dt.sel) echo "$ml s16777215 n100 ./main -* +*error* ./errors" ;;
+	s6.t)		echo "/usr/bin/s6-log n100 s16777215 t ./main" ;;
+	s6.plain)	echo "/usr/bin/s6-log n100 s16777215 ./main" ;;
+	s6.T)		echo "/usr/bin/s6-log n100 s16777215 T ./main" ;;
+	s6.sel)		echo "/usr/bin/s6-log n100 s16777215 ./main -.* +error ./errors" ;;
+	runit.t)	echo "/usr/bin/svlogd -t ./main" ;;
+	runit.plain)	echo "/usr/bin/svlogd ./main" ;;
+	runit.T)	echo "/usr/bin/svlogd -ttt ./main" ;;
+	bare.*)		echo cat ;;
+	ours.tai64n)	echo "$BIN/tai64n" ;;
+	dt.tai64n)	echo /usr/bin/tai64n ;;
+	s6.tai64n)	echo /usr/bin/s6-tai64n ;;
+	ours.tai64nlocal) echo "$BIN/tai64nlocal" ;;
+	dt.tai64nlocal)	echo /usr/bin/tai64nlocal ;;
+	s6.tai64nlocal)	echo /usr/bin/s6-tai64nlocal ;;
+	esac
+}
+
+# lt_time IN CMD: "WALL CPU" in ms for `cat IN | CMD` (a filter writes to
+# ./out) in a fresh directory $W/lt.run; CPU is user + system time of cat
+# and CMD together, which a busy machine disturbs less than the wall time.
+lt_time() {
+	local t
+	rm -rf "$W/lt.run" && mkdir -p "$W/lt.run/main" || return 1
+	printf 's16777215\nn100\n' >"$W/lt.run/main/config"	# svlogd
+	t=$({ TIMEFORMAT='%R %U %S'
+		time (cd "$W/lt.run" && set -f && cat "$1" | $2 >out) ||
+		    echo fail; } 2>&1) || return 1
+	[[ "$t" != *fail* ]] || return 1
+	awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' <<<"${t##*$'\n'}"
+}
+
+scen_log-throughput() {
+	local n=$LT_LINES r k m c f wall cpu kits="$KITS bare"
+	awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++)
+		printf "%09d %s\n", i, i % 100 ? \
+		    "the quick brown fox jumps over the lazy dog..." : \
+		    "error: the lazy dog did not jump, sorry!!!!!!" }' \
+	    >"$W/lt.in"
+	head -n $((n / 10)) "$W/lt.in" >"$W/lt.small"
+	"$BIN/tai64n" <"$W/lt.in" >"$W/lt.stamped"
+	for ((r = 1; r <= REPS; r++)); do
+		for m in t plain T sel small tai64n tai64nlocal; do
+			for k in $kits; do
+				c=$(lt_cmd "$k" "${m/small/t}") || continue
+				f=$W/lt.in
+				[ "$m" = small ] && f=$W/lt.small
+				[ "$m" = tai64nlocal ] && f=$W/lt.stamped
+				[ -x "${c%% *}" ] || [ "$k" = bare ] || continue
+				if read -r wall cpu < <(lt_time "$f" "$c") &&
+				    [ -n "$cpu" ]; then
+					echo "$wall" >>"$W/lt.$m.$k"
+					echo "$cpu" >>"$W/lt.$m.$k.cpu"
+				else
+					echo "log-throughput: $k $m failed" >&2
+				fi
+			done
+		done
+	done
+	for m in t plain T sel; do
+		for k in $kits; do
+			[ -e "$W/lt.$m.$k" ] || continue
+			cell log-throughput "$m, $n lines (ms)" "$k" \
+			    "$W/lt.$m.$k" 1
+			cell log-throughput "$m, CPU with cat (ms)" "$k" \
+			    "$W/lt.$m.$k.cpu" 1
+		done
+	done
+	for k in $kits; do
+		[ -e "$W/lt.small.$k" ] &&
+		    cell log-throughput "t, ns per line at $((n / 10))" "$k" \
+		    "$W/lt.small.$k" "$(awk -v n="$n" 'BEGIN { print n / 1e7 }')"
+		[ -e "$W/lt.t.$k" ] &&
+		    cell log-throughput "t, ns per line at $n" "$k" \
+		    "$W/lt.t.$k" "$(awk -v n="$n" 'BEGIN { print n / 1e6 }')"
+	done
+	for m in tai64n tai64nlocal; do
+		for k in $kits; do
+			[ -e "$W/lt.$m.$k" ] &&
+			    cell log-throughput "$m, $n lines (ms)" "$k" \
+			    "$W/lt.$m.$k" 1
+		done
+	done
+	rm -rf "$W"/lt.*
+}
+
 # tools: the status tool over all the services of the largest size in one
 # call, and one status / one hup call on one service, CALLS times.
 scen_tools() {

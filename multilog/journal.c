@@ -1,6 +1,8 @@
 /*
  * The journal that logs each batch of input exactly once, even when
- * multilog is killed with SIGKILL (multilog(8), FILES). Before a batch's
+ * multilog is killed with SIGKILL (multilog(8), FILES). A batch here is
+ * what batch.c commits between two rotations, so that every current it
+ * names is still current until it is consumed. Before a batch's
  * output is written, DIR/journal in the first log directory gets a header
  * (one write) with the number of bytes the batch consumes, the device and
  * inode of the pipe it comes from and, for every log directory, the
@@ -233,7 +235,7 @@ journal_begin(size_t n)
 		d = &jn.sc->dir[i];
 		put(p, (uint64_t)d->dev, 8);
 		put(p + 8, (uint64_t)d->ino, 8);
-		put(p + 16, d->bytes, 8);
+		put(p + 16, d->disk, 8);
 	}
 	for (;;) {
 		errno = ENOSPC;

@@ -3,9 +3,9 @@
  * format so that its readers keep working: current (0644 while written,
  * 0744 once closed cleanly), old files @TAI64N.s (or .u when recovered
  * after a crash), lock, state, and previous/processed/newstate while a
- * processor runs. Sizes, the 512-byte buffer and the "newline within 2000
- * bytes of s" rule follow daemontools exactly, so that the same input gives
- * the same files. Disk trouble never loses a line: we warn, pause, retry.
+ * processor runs. Where a file ends is decided in batch.c, by daemontools'
+ * rules; this is the disk's side. Disk trouble never loses a line: we
+ * warn, pause, retry.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -135,7 +135,7 @@ ld_current(struct logdir *d)
 		logdir_pause("set mode of ", d->name, "current");
 	while (fstat(d->cur, &st) == -1)
 		logdir_pause("stat ", d->name, "current");
-	d->bytes = (unsigned long)st.st_size;
+	d->disk = (unsigned long)st.st_size;
 	d->dev = st.st_dev;
 	d->ino = st.st_ino;
 }
@@ -227,6 +227,8 @@ ld_sync(struct logdir *d, const char *name, mode_t mode)
 /*
  * Closes current and makes it an old file, through the processor if there
  * is one. The order of renames is what recovery (logdir_start) relies on.
+ * The input that current's lines came from is consumed already
+ * (batch.c): killed anywhere in here, multilog logs none of them again.
  */
 void
 logdir_rotate(struct logdir *d)
@@ -245,7 +247,6 @@ logdir_rotate(struct logdir *d)
 	while (renameat(d->dirfd, "current", d->dirfd, "previous") == -1)
 		logdir_pause("rename current to previous in ", d->name, "");
 	ld_current(d);
-	d->full = 0;
 	if (d->processor == NULL) {
 		ld_finish(d, "previous", 's');
 		return;
@@ -327,117 +328,20 @@ logdir_start(struct logdir *d)
 		    (char *)0);
 	close(fd);
 	ld_current(d);
-}
-
-/*
- * Writes a prefix of buf to current and returns its length; the rules are
- * daemontools': current never grows past s bytes, and once within 2000
- * bytes of s a write stops after a newline, which then ends current.
- */
-static size_t
-ld_write(struct logdir *d, const char *buf, size_t len)
-{
-	const char *nl;
-	ssize_t w;
-
-	if (d->full || d->bytes >= d->size)
-		logdir_rotate(d);
-	if (len >= d->size - d->bytes)
-		len = d->size - d->bytes;
-	if (d->bytes + len >= d->size - ML_SLACK) {
-		nl = memrchr(buf, '\n', len);
-		if (nl != NULL)
-			len = (size_t)(nl - buf) + 1;
-	}
-	while ((w = write(d->cur, buf, len)) <= 0) {
-		if (w == 0)
-			errno = ENOSPC;
-		if (errno != EINTR)
-			logdir_pause("write to ", d->name, "current");
-	}
-	d->bytes += (unsigned long)w;
-	/* Rotated by the next write or logdir_settle, see there. */
-	if (d->bytes >= d->size - ML_SLACK && buf[w - 1] == '\n')
-		d->full = 1;
-	return (size_t)w;
-}
-
-static void
-ld_writeall(struct logdir *d, const char *buf, size_t len)
-{
-	size_t w;
-
-	while (len > 0) {
-		w = ld_write(d, buf, len);
-		buf += w;
-		len -= w;
-	}
-}
-
-void
-logdir_flush(struct logdir *d)
-{
-	ld_writeall(d, d->buf, d->len);
-	d->len = 0;
-}
-
-/*
- * Buffers a string the way daemontools' buffer_put does (flush first if it
- * does not fit; write it directly if larger than the buffer): where writes
- * are cut decides where a full current ends.
- */
-void
-logdir_put(struct logdir *d, const char *s, size_t n)
-{
-	if (n > sizeof(d->buf) - d->len) {
-		logdir_flush(d);
-		if (n > sizeof(d->buf)) {
-			ld_writeall(d, s, n);
-			return;
-		}
-	}
-	memcpy(d->buf + d->len, s, n);
-	d->len += n;
-}
-
-/* Buffers bytes one by one, as daemontools does past the first 1000. */
-void
-logdir_putc(struct logdir *d, const char *s, size_t n)
-{
-	size_t room;
-
-	while (n > 0) {
-		if (d->len == sizeof(d->buf))
-			logdir_flush(d);
-		room = sizeof(d->buf) - d->len;
-		if (room > n)
-			room = n;
-		memcpy(d->buf + d->len, s, room);
-		d->len += room;
-		s += room;
-		n -= room;
-	}
-}
-
-/*
- * Rotates a current that the last write filled. This is left until the
- * lines just written are consumed from stdin (see peek.c): a SIGKILL
- * during the fsyncs of a rotation must not find them both in the log and
- * still in the pipe, which would log them twice.
- */
-void
-logdir_settle(struct logdir *d)
-{
-	if (d->full)
-		logdir_rotate(d);
+	/*
+	 * A current continued in the last 2000 bytes before s (s was
+	 * made smaller) is rotated before it is written to: daemontools
+	 * would write into it up to s, possibly cutting a line's first
+	 * 1000 bytes, which batch.c could not then consume exactly.
+	 */
+	d->bytes = d->disk;
+	d->due = d->bytes > 0 && d->bytes >= d->size - ML_SLACK;
 }
 
 /* At the end of input: current safely on disk and marked clean (0744). */
 void
 logdir_close(struct logdir *d)
 {
-	logdir_flush(d);
-	logdir_settle(d);
 	while (fsync(d->cur) == -1)
 		logdir_pause("write to disk ", d->name, "current");
 	while (fchmod(d->cur, 0744) == -1)

@@ -29,6 +29,7 @@
 
 #define ALERT_MAX 200	/* bytes of a line that e prints */
 #define ML_READ 1024	/* daemontools' read size */
+#define ML_BATCH (64 * ML_READ)	/* bytes looked at in the pipe at once */
 #define STATUS_SIZE 1001	/* an =file is padded with newlines to this */
 
 enum state {
@@ -52,7 +53,7 @@ static struct {
 	int peeking;		/* stdin is a pipe we can peek at */
 	size_t pending;		/* bytes seen in the pipe, not consumed */
 	size_t lineoff;		/* where in in[] the current line starts */
-	char in[ML_LINE + ML_READ];
+	char in[ML_LINE + ML_BATCH];
 } ml;
 
 /* The stamp for lines starting in what was just read. */
@@ -151,7 +152,7 @@ act(void)
 	}
 	for (i = 0; i < ml.sc.ndir; i++)
 		if (ml.sc.dir[i].selected)
-			logdir_put(&ml.sc.dir[i], ml.line, ml.linelen);
+			batch_put(&ml.sc.dir[i], ml.line, ml.linelen);
 	ml.state = LINE_TAIL;
 }
 
@@ -165,7 +166,7 @@ endline(void)
 		act();
 	for (i = 0; i < ml.sc.ndir; i++)
 		if (ml.sc.dir[i].selected)
-			logdir_put(&ml.sc.dir[i], "\n", 1);
+			batch_put(&ml.sc.dir[i], "\n", 1);
 	ml.state = LINE_START;
 }
 
@@ -177,7 +178,7 @@ tail(const char *s, size_t n)
 
 	for (i = 0; i < ml.sc.ndir; i++)
 		if (ml.sc.dir[i].selected)
-			logdir_putc(&ml.sc.dir[i], s, n);
+			batch_putc(&ml.sc.dir[i], s, n);
 }
 
 static void
@@ -200,36 +201,33 @@ feed(const char *s, size_t n)
 				k = ML_LINE - ml.linelen;
 			memcpy(ml.line + ml.linelen, s, k);
 			ml.linelen += k;
-			if (ml.linelen == ML_LINE)
+			if (ml.linelen == ML_LINE) {
 				act();
-		} else
+				batch_mark((size_t)(s + k - ml.in));
+			}
+		} else if (k > 0) {
 			tail(s, k);
+			batch_mark((size_t)(s + k - ml.in));
+		}
 		s += k;
 		n -= k;
 		if (n > 0 && *s == '\n') {
 			endline();
 			s++;
 			n--;
+			batch_mark((size_t)(s - ml.in));
 		}
 	}
 }
 
+/* The end of one of daemontools' reads: its buffers are written. */
 static void
 flushall(void)
 {
 	size_t i;
 
 	for (i = 0; i < ml.sc.ndir; i++)
-		logdir_flush(&ml.sc.dir[i]);
-}
-
-static void
-settleall(void)
-{
-	size_t i;
-
-	for (i = 0; i < ml.sc.ndir; i++)
-		logdir_settle(&ml.sc.dir[i]);
+		batch_flush(&ml.sc.dir[i]);
 }
 
 /* Notes the signals that arrived, to be acted on outside of any pause. */
@@ -257,7 +255,8 @@ signals(void)
 		ml.alarm = 0;
 		for (i = 0; i < ml.sc.ndir; i++)
 			if (ml.sc.dir[i].bytes > 0)
-				logdir_rotate(&ml.sc.dir[i]);
+				batch_rotate(&ml.sc.dir[i]);
+		batch_commit(0, CONSUME_NONE);
 	}
 	return ml.term && ml.state == LINE_START;
 }
@@ -338,6 +337,35 @@ skip(size_t n)
 		err_diesys(EXIT_TEMP, "unable to read input", (char *)0);
 }
 
+/* Consumes n bytes of the batch whose output is on disk (batch.c). */
+void
+consume(size_t n, enum consume how)
+{
+	if (how == CONSUME_JOURNAL)
+		journal_end(n);
+	else if (how == CONSUME_SKIP)
+		skip(n);
+}
+
+/*
+ * Acts on the input in[from..to) as daemontools would read it, ML_READ
+ * bytes at a time, each read flushing every directory's buffer; the time
+ * stamp is read once for them all.
+ */
+static void
+feed_reads(size_t from, size_t to)
+{
+	size_t n;
+
+	if (ml.sc.stamp)
+		stamp_now();
+	for (; from < to; from += n) {
+		n = to - from < ML_READ ? to - from : ML_READ;
+		feed(ml.in + from, n);
+		flushall();
+	}
+}
+
 /*
  * One step the way daemontools reads: 1024 bytes, or a single one when a
  * TERM asks us to stop at the end of the current line, so that stdin is
@@ -354,54 +382,31 @@ step_read(void)
 	r = io_read(0, ml.in, ml.term ? 1 : ML_READ);
 	if (r > 0) {
 		ml.unsaved = 1;
-		if (ml.sc.stamp)
-			stamp_now();
-		feed(ml.in, (size_t)r);
-		flushall();
+		feed_reads(0, (size_t)r);
+		batch_commit((size_t)r, CONSUME_NONE);
 		ml.unsaved = 0;
-		settleall();
 	}
 	return r;
 }
 
 /*
- * How much of the r bytes in in[] a step_peek will leave in the pipe: the
- * start of a line that ends past them and has fewer than 1000 bytes so far
- * (feed has not acted on it). Known before feed, for the journal header.
- */
-static size_t
-keep_of(size_t r)
-{
-	const char *s = ml.in + ml.pending, *nl;
-	size_t n = r - ml.pending, len;
-
-	if ((nl = memrchr(s, '\n', n)) != NULL) {
-		n -= (size_t)(nl - s) + 1;
-		return n > 0 && ml.stamplen + n < ML_LINE ? n : 0;
-	}
-	if (ml.state == LINE_TAIL)
-		return 0;
-	len = ml.state == LINE_START ? ml.stamplen : ml.linelen;
-	return len + n < ML_LINE ? r : 0;
-}
-
-/*
- * One step looking at the pipe first: the same bytes as a read would
- * return are acted on and written out, and only then consumed, except the
- * start of an unfinished line, which stays in the pipe (ml.pending) for
- * the next step. With the journal (journal.c), a header goes first and
- * the consuming is a splice into it, so that a SIGKILL anywhere leaves the
- * batch either logged and consumed, or taken back and still in the pipe.
- * A peek that shows nothing new falls back to step_read's way for that
- * line, so that a writer pausing mid-line costs no spinning.
+ * One step looking at the pipe first: the same bytes as reads would
+ * return are acted on and written out (batch.c), and only then consumed,
+ * except the start of an unfinished line with fewer than 1000 bytes so
+ * far, which stays in the pipe (ml.pending) for the next step. With the
+ * journal (journal.c), a header goes first and the consuming is a splice
+ * into it, so that a SIGKILL anywhere leaves each part of the batch
+ * either logged and consumed, or taken back and still in the pipe. A peek
+ * that shows nothing new falls back to step_read's way for that line, so
+ * that a writer pausing mid-line costs no spinning.
  */
 static ssize_t
 step_peek(void)
 {
 	ssize_t r;
-	size_t keep, actual;
+	size_t keep;
 
-	r = peek(0, ml.in, ml.pending + ML_READ);
+	r = peek(0, ml.in, ml.pending + ML_BATCH);
 	if (r == -1) {
 		ml.peeking = 0;
 		return 1;
@@ -413,33 +418,12 @@ step_peek(void)
 		ml.pending = 0;
 		return 1;
 	}
-	if (ml.sc.stamp)
-		stamp_now();
-	keep = keep_of((size_t)r);
-	if (ml.journal && keep < (size_t)r)
-		journal_begin((size_t)r - keep);
 	ml.lineoff = 0;
-	feed(ml.in + ml.pending, (size_t)r - ml.pending);
-	flushall();
-	actual = ml.state == LINE_HEAD ? (size_t)r - ml.lineoff : 0;
-	if (actual != keep && ml.journal) {
-		/*
-		 * keep_of and feed disagree: a bug, but the input that shows
-		 * it would be shown again to every restarted multilog. Go on
-		 * without the journal (a SIGKILL may double a batch again).
-		 */
-		err_warn("internal error: the batch size was mispredicted; "
-		    "going on without the journal", (char *)0);
-		journal_close();
-		ml.journal = 0;
-	}
-	keep = actual;
-	if (ml.journal && keep < (size_t)r)
-		journal_end((size_t)r - keep);
-	else
-		skip((size_t)r - keep);
+	feed_reads(ml.pending, (size_t)r);
+	keep = ml.state == LINE_HEAD ? (size_t)r - ml.lineoff : 0;
+	batch_commit((size_t)r - keep,
+	    ml.journal ? CONSUME_JOURNAL : CONSUME_SKIP);
 	ml.pending = keep;
-	settleall();
 	return 1;
 }
 
@@ -467,6 +451,7 @@ main(int argc, char **argv)
 	ml.journal = journal_open(&ml.sc, ml.peeking) == 0;
 	for (i = 0; i < ml.sc.ndir; i++)
 		logdir_start(&ml.sc.dir[i]);
+	batch_init(&ml.sc);
 
 	while (wait_input(ml.sigfd)) {
 		if (ml.peeking && !ml.term)
@@ -481,6 +466,8 @@ main(int argc, char **argv)
 	ml.unsaved = 1;
 	if (ml.state != LINE_START)
 		endline();
+	flushall();
+	batch_commit(0, CONSUME_NONE);
 	for (i = 0; i < ml.sc.ndir; i++)
 		logdir_close(&ml.sc.dir[i]);
 	journal_close();

@@ -1,5 +1,6 @@
 /*
- * multilog's parts: the script (script.c), pattern matching (match.c), the
+ * multilog's parts: the script (script.c), pattern matching (match.c), a
+ * batch of output and where daemontools' rules put it (batch.c), the
  * automatically rotated log directories (logdir.c), looking at the input
  * before consuming it (peek.c), the journal that makes a batch of input
  * logged exactly once (journal.c) and the main loop (multilog.c). See
@@ -26,16 +27,31 @@ struct logdir {
 	const char *processor;	/* or null */
 	unsigned long size;
 	unsigned long num;
-	unsigned long bytes;	/* written to current */
-	dev_t dev;		/* of current */
+	/* The file being filled, as daemontools' rules see it (batch.c). */
+	unsigned long bytes;
+	int due;		/* rotate before the next write */
+	/* The batch's output: out[0..placed) has its file, the rest is */
+	/* daemontools' buffer; out[0..written) is on disk. */
+	char *out;
+	size_t cap;
+	size_t len;
+	size_t placed;
+	size_t written;
+	size_t *at;		/* len at each of the batch's marks */
+	/* current on disk (logdir.c) */
+	unsigned long disk;	/* its size */
+	dev_t dev;
 	ino_t ino;
 	int dirfd;
 	int lockfd;
-	int cur;		/* current, open for appending */
+	int cur;		/* open for appending */
 	int selected;
-	int full;		/* current is to be rotated */
-	size_t len;
-	char buf[ML_DIRBUF];
+};
+
+enum consume {
+	CONSUME_NONE,		/* read(2) has consumed it already */
+	CONSUME_SKIP,		/* read what was peeked at */
+	CONSUME_JOURNAL		/* splice it into the journal */
 };
 
 enum act {
@@ -72,22 +88,27 @@ int	peek_skip(int, size_t);
 
 int	match(const char *, const char *, size_t);
 
+void	batch_init(struct script *);
+void	batch_mark(size_t);
+void	batch_rotate(struct logdir *);
+void	batch_flush(struct logdir *);
+void	batch_put(struct logdir *, const char *, size_t);
+void	batch_putc(struct logdir *, const char *, size_t);
+void	batch_commit(size_t, enum consume);
+
 int	journal_open(struct script *, int);
 void	journal_begin(size_t);
 void	journal_end(size_t);
 void	journal_close(void);
 
+void	consume(size_t, enum consume);
 int	ml_wait(int);
 void	ml_giveup(const char *, const char *, const char *, const char *,
 	    int);
 
 void	logdir_open(struct logdir *);
 void	logdir_start(struct logdir *);
-void	logdir_put(struct logdir *, const char *, size_t);
-void	logdir_putc(struct logdir *, const char *, size_t);
-void	logdir_flush(struct logdir *);
 void	logdir_rotate(struct logdir *);
-void	logdir_settle(struct logdir *);
 void	logdir_close(struct logdir *);
 void	logdir_pause(const char *, const char *, const char *);
 

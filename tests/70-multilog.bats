@@ -260,3 +260,15 @@ a${long:0:199}..." ]
 	[ "$(cat target)" = precious ]
 	[ "$(stat -c %a target)" = 600 ]
 }
+
+@test "multilog t: lines that wait in the pipe together share one stamp" {
+	mkfifo in
+	exec 5<>in
+	seq 500 >&5
+	start_bg sh -c 'exec multilog t ./main <in' 5>&-
+	wait_for grep -q ' 500$' main/current
+	exec 5>&-
+	wait_gone "$LAST_PID"
+	[ "$(cut -d ' ' -f 2 main/current | tr '\n' ' ')" = "$(seq 500 | tr '\n' ' ')" ]
+	[ "$(cut -d ' ' -f 1 main/current | sort -u | wc -l)" = 1 ]
+}

@@ -185,3 +185,13 @@ same_as_dt() {
 	[ "$(cat main/state)" = 'old state' ]
 	[ ! -e main/processed ] && [ ! -e main/newstate ]
 }
+
+@test "multilog s4096: a continued current already near s is rotated first" {
+	numbered 60 >in
+	multilog s16777215 ./main <in
+	[ "$(stat -c %s main/current)" -gt 2096 ]
+	echo new | multilog s4096 ./main
+	[ "$(olds main | wc -l)" = 1 ]
+	[ "$(cat main/current)" = new ]
+	diff <(cat in; echo new) <(logged main)
+}

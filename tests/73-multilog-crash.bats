@@ -330,3 +330,86 @@ written() {
 	through $'new1\nnew2\nnew3\n' ./main
 	[ "$(logged main | tr '\n' ' ')" = 'old1 old2 old3 new1 new2 new3 ' ]
 }
+
+# long N: N numbered lines of 300 bytes.
+long() {
+	awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) {
+		s = sprintf("line %03d ", i)
+		while (length(s) < 299) s = s "x"
+		print s } }'
+}
+
+@test "multilog: kill -9 while a rotation runs its processor: every line once" {
+	setup_pipe
+	long 40 >lines
+	cat lines >&5
+	# The processor says it runs, then hangs: multilog is killed in the
+	# middle of the rotation, as a slow processor or disk would let it.
+	bg_from in multilog s4096 '!echo $$ >../proc.pid; cat; exec sleep 1000' ./main
+	pid=$LAST_PID
+	wait_for test -s proc.pid
+	BG_PIDS+=("$(cat proc.pid)")
+	kill -KILL "$pid"
+	wait_gone "$pid"
+	kill -KILL "$(cat proc.pid)"
+	bg_from in multilog s4096 ./main
+	wait_for eval '[ "$(logged main | wc -l)" -ge 40 ]'
+	finish "$LAST_PID"
+	diff lines <(logged main)
+}
+
+@test "multilog: kill -9 under load, small s, a processor, two directories: every line once" {
+	setup_pipe
+	n=6000
+	# Lines of 20 to 300 bytes, odd and even; 500 lines per token on go.
+	mkfifo go
+	exec 6<>go
+	start_bg bash -c 'exec 9<>go
+		for ((i = 1; i <= '$n'; i++)); do
+			((i % 500 == 1)) && read -r -u 9
+			((i % 2)) && w=odd || w=even
+			printf "line %d %s %*s\n" $i $w $((i * 37 % 280)) ""
+		done >in' 5>&- 6>&-
+	writer=$LAST_PID
+	ml=(t s4096 n10000 '!cat' ./main '-*' '+* line * odd *' ./odd)
+	for k in $(seq 12); do
+		echo >&6
+		before=$(logged main | wc -l)
+		bg_from in multilog "${ml[@]}" 6>&-
+		wait_for eval '[ "$(logged main | wc -l)" -gt '"$before"' ]'
+		kill -KILL "$LAST_PID"
+		wait_gone "$LAST_PID"
+	done
+	echo >&6
+	bg_from in multilog "${ml[@]}" 6>&-
+	pid=$LAST_PID
+	wait_for -t 60 eval '! alive '"$writer"
+	wait_for -t 30 eval '[ "$(logged main | wc -l)" -ge '$n' ]'
+	finish "$pid"
+	[ "$(ls main | grep -c '\.u$')" -ge 12 ]
+	awk -v n=$n 'BEGIN { for (i = 1; i <= n; i++)
+		printf "line %d %s %*s\n", i, i % 2 ? "odd" : "even", i * 37 % 280, "" }' >lines
+	diff lines <(logged main | cut -d ' ' -f 2-)
+	diff <(grep ' odd ' lines) <(logged odd | cut -d ' ' -f 2-)
+}
+
+@test "multilog t: kill -9 in a rotation that cuts a long line at s: every byte once" {
+	setup_pipe
+	{ echo a; printf 'z%.0s' $(seq 10000); printf '\nend\n'; } >lines
+	cat lines >&5
+	start_bg sh -c 'exec multilog t s4096 "!echo \$\$ >../proc.pid; cat; exec sleep 1000" ./main <in 2>err' 5>&-
+	pid=$LAST_PID
+	wait_for test -s proc.pid
+	BG_PIDS+=("$(cat proc.pid)")
+	kill -KILL "$pid"
+	wait_gone "$pid"
+	kill -KILL "$(cat proc.pid)"
+	# The old file ends at s, inside the line, where its input ends.
+	[ "$(stat -c %s main/previous)" = 4096 ]
+	start_bg sh -c 'exec multilog t s4096 ./main <in 2>>err' 5>&-
+	wait_for grep -q ' end$' main/current
+	finish "$LAST_PID"
+	[ ! -s err ]
+	# The rest of the cut line is stamped as a line of its own.
+	cmp lines <(logged main | sed 's/@4[0-9a-f]\{23\} //g')
+}

@@ -14,7 +14,7 @@ tiny() {
 	exec env BENCH_PEERS=none BENCH_BIN="$SVBIN" BENCH_TMP="$T/tmp" \
 	    BENCH_SIZES=10 BENCH_REPS=1 BENCH_IDLE=1 BENCH_KILLS=3 \
 	    BENCH_PICKUPS=1 BENCH_CALLS=3 BENCH_LINES=2000 BENCH_LOGKILLS=2 \
-	    "$@" "$ROOT/bench/run"
+	    BENCH_LT_LINES=2000 "$@" "$ROOT/bench/run"
 }
 
 # cell_of SCENARIO METRIC N: the Nth toolkit's cell in the table in $output.
@@ -84,4 +84,20 @@ leftovers() {
 	wait_gone "$run" 10
 	wait_for -t 10 eval '[ -z "$(leftovers)" ]'
 	[ -z "$(ls -A "$T/tmp")" ]
+}
+
+@test "bench: log-throughput times our loggers and filters against cat" {
+	run --separate-stderr tiny env BENCH_SCENARIOS=log-throughput
+	[ "$status" -eq 0 ]
+	local m n='[0-9.]+'
+	for m in "t, 2000 lines (ms)" "plain, 2000 lines (ms)" \
+	    "T, 2000 lines (ms)" "sel, 2000 lines (ms)" \
+	    "t, ns per line at 200" "t, ns per line at 2000" \
+	    "tai64n, 2000 lines (ms)" "tai64nlocal, 2000 lines (ms)"; do
+		[[ "$(cell_of log-throughput "$m" 1)" =~ ^$n$ ]]
+		[[ "$(cell_of log-throughput "$m" 2)" =~ ^$n$ ]]
+	done
+	[ -z "$stderr" ] || [[ "$stderr" != *failed* ]]
+	[ -z "$(ls -A "$T/tmp")" ]
+	[ -z "$(leftovers)" ]
 }
