@@ -7,6 +7,7 @@
 #   make demo        run svscan on examples/service in the foreground
 #   make install     PREFIX=/usr/local DESTDIR= : programs and man pages
 #   make bench       the benchmark against the peers that are installed
+#   make deb         the Debian packages sv and sv-run, into build/deb/
 #   make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (clang)
 #   make clean
 #
@@ -105,7 +106,16 @@ install: all
 	for m in $(wildcard doc/*.[1578]); do \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
 
+# The Debian packages (debian/), built by dpkg-buildpackage in a copy of
+# the tree, so that its clean step leaves this tree's build alone; the
+# .deb files land in build/deb/.
+deb:
+	rm -rf build/deb && mkdir -p build/deb/src
+	tar -cf - --exclude=./build --exclude=./bin --exclude=./.git . | \
+		tar -xf - -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
+
 clean:
 	rm -rf build bin
 
-.PHONY: all check asan torture demo bench fuzz install clean
+.PHONY: all check asan torture demo bench fuzz install deb clean
