@@ -110,7 +110,8 @@ Provides: daemontools" ]
 	grep -qx ./usr/share/doc/sv/copyright sv.list
 	grep -qx ./usr/share/doc/sv/examples/service/clock/run sv.list
 	grep -qx ./etc/service/ run.list
-	grep -qx ./lib/systemd/system/svscan.service run.list
+	# (/usr/lib/systemd/system with the debhelper of Debian 13 and later.)
+	grep -qxE '\./(usr/)?lib/systemd/system/svscan\.service' run.list
 	# Nothing of the programs in sv-run.
 	! grep -q '^\./usr/bin' run.list
 }
@@ -118,7 +119,10 @@ Provides: daemontools" ]
 @test "svscan.service: KillMode=process, Restart=always, a stop time-out past svscan's 7 + 2 s" {
 	require_built
 	dpkg-deb -x "$RUNDEB" root
-	u=root/lib/systemd/system/svscan.service
+	for u in root/lib/systemd/system/svscan.service \
+	    root/usr/lib/systemd/system/svscan.service; do
+		[ -f "$u" ] && break
+	done
 	grep -qx 'ExecStart=/usr/bin/svscan -g 7000 /etc/service' "$u"
 	grep -qx 'KillMode=process' "$u"
 	grep -qx 'Restart=always' "$u"
