@@ -45,8 +45,10 @@ setup_file() {
 		(cd "$TOP" && tar -cf - --exclude=./build --exclude=./bin .) |
 			tar -xf - -C "$d/src"
 	fi
-	timeout "${DEB_TIMEOUT:-600}" make -C "$d/src" deb >"$d/build.log" 2>&1
-	echo $? >"$d/build.rc"
+	rc=0
+	timeout "${DEB_TIMEOUT:-600}" make -C "$d/src" deb >"$d/build.log" 2>&1 ||
+		rc=$?
+	echo "$rc" >"$d/build.rc"
 }
 
 require_built() {
