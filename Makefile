@@ -10,6 +10,7 @@
 #   make check-musl  the suite against a static musl build (musl-tools)
 #   make install     PREFIX=/usr/local DESTDIR= : programs and man pages
 #   make bench       the benchmark against the peers that are installed
+#   make deb         the Debian packages sv and sv-run, into build/deb/
 #   make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (clang)
 #   make lint        mandoc -Tlint on every man page (skipped without mandoc)
 #   make clean
@@ -138,7 +139,16 @@ install: all
 	for m in $(wildcard doc/*.[1578]); do \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
 
+# The Debian packages (debian/), built by dpkg-buildpackage in a copy of
+# the tree, so that its clean step leaves this tree's build alone; the
+# .deb files land in build/deb/.
+deb:
+	rm -rf build/deb && mkdir -p build/deb/src
+	tar -cf - --exclude=./build --exclude=./bin --exclude=./.git . | \
+		tar -xf - -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
+
 clean:
 	rm -rf build bin
 
-.PHONY: all check asan torture chaos demo static musl check-musl bench fuzz lint install clean
+.PHONY: all check asan torture chaos demo static musl check-musl bench fuzz lint install deb clean
