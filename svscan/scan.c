@@ -12,73 +12,8 @@
 #include <unistd.h>
 
 #include "../lib/err.h"
-#include "../lib/sig.h"
 #include "../lib/tai.h"
 #include "svscan.h"
-
-/*
- * The child side of spawn, made by vfork (no page tables copied, no
- * copy-on-write faults left to svscan for each of a thousand starts):
- * system calls only, up to exec; on failure it warns and exits, and
- * supervise is tried again on the throttle as for any exit. The
- * service's supervise writes into the pipe; the logger's reads from it and,
- * as in daemontools, runs as "supervise log" inside the service directory.
- */
-static void
-child(struct entry *x, int which)
-{
-	static char supervise[] = "supervise", log[] = "log", dashes[] = "--";
-	char *argv[4];
-
-	sig_restore();
-	argv[0] = supervise;
-	argv[1] = x->name;
-	argv[2] = NULL;
-	/* A service named -x is not an option. */
-	if (x->name[0] == '-') {
-		argv[1] = dashes;
-		argv[2] = x->name;
-		argv[3] = NULL;
-	}
-	if (x->log && which == 0 && dup2(x->pi[1], 1) == -1)
-		_exit(EXIT_TEMP);
-	if (which == 1) {
-		if (dup2(x->pi[0], 0) == -1 || fchdir(x->dfd) == -1)
-			_exit(EXIT_TEMP);
-		argv[1] = log;
-	}
-	if (S.supervise[0] == '/')
-		execv(S.supervise, argv);
-	else
-		execvp(argv[0], argv);
-	err_warnsys("unable to start supervise ", x->name,
-	    which ? "/log" : "", (char *)0);
-	_exit(errno == ENOENT ? EXIT_USAGE : EXIT_TEMP);
-}
-
-/* Starts supervise for the service (0) or its logger (1). */
-void
-spawn(struct entry *x, int which)
-{
-	struct sup *s = &x->sup[which];
-	pid_t pid;
-
-	s->retry = 0;
-	sig_fork_begin();
-	pid = vfork();
-	if (pid != 0)
-		sig_fork_end();
-	if (pid == -1) {
-		err_warnsys("unable to start supervise ", x->name,
-		    which ? "/log" : "", (char *)0);
-		s->retry = mono_ms() + THROTTLE;
-		return;
-	}
-	if (pid == 0)
-		child(x, which);
-	s->pid = pid;
-	s->born = mono_ms();
-}
 
 /* The bucket of S.hash for a device and inode. */
 static struct entry **

@@ -45,25 +45,22 @@ wanted(const struct entry *x, int which)
 static void
 exited(pid_t pid, int64_t now)
 {
+	struct entry *x;
 	struct sup *s;
-	int i, w;
+	int w;
 
-	for (i = 0; i < S.n; i++)
-		for (w = 0; w < 2; w++) {
-			s = &S.e[i]->sup[w];
-			if (s->pid != pid)
-				continue;
-			s->pid = 0;
-			if (!wanted(S.e[i], w)) {
-				stop_exited(S.e[i], w);
-				return;
-			}
-			/* One that dies at once would make us spin. */
-			s->retry = s->born + THROTTLE;
-			if (s->retry <= now)
-				spawn(S.e[i], w);
-			return;
-		}
+	if ((x = pid_take(pid, &w)) == NULL)
+		return;
+	s = &x->sup[w];
+	s->pid = 0;
+	if (!wanted(x, w)) {
+		stop_exited(x, w);
+		return;
+	}
+	/* One that dies at once would make us spin. */
+	s->retry = s->born + THROTTLE;
+	if (s->retry <= now)
+		spawn(x, w);
 }
 
 /* Every child, orphans too: we may be PID 1. */
