@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# svscan(8) with many services (SCALE_N, 1000 unless set; make bench runs
+# svscan(8) with many services (SCALE_N, 500 unless set; make bench runs
 # 10,000): every one comes up once, a supervise killed -9 among them is
 # replaced, a new one is picked up, svc -w and svstat work over all of
 # them at once, and SIGTERM takes them all down, each logged service's
@@ -7,7 +7,7 @@
 
 load helpers
 
-N=${SCALE_N:-1000}
+N=${SCALE_N:-500}
 # Every 50th service has a logger; those say "bye" when told to go.
 LOGEVERY=50
 
