@@ -20,6 +20,20 @@ leftovers() {
 	done
 }
 
+# A failed test may leave hundreds of supervise: svscan gets the time its
+# shutdown needs, and whatever still works under $T then goes, by pid.
+teardown_local() {
+	local p
+	if [ -n "${scan:-}" ] && alive "$scan"; then
+		kill -TERM "$scan"
+		wait_for -t 60 exited "$scan" || true
+	fi
+	for p in $(leftovers | cut -d' ' -f1); do
+		kill -KILL "$p" 2>/dev/null
+	done
+	return 0
+}
+
 # exited PID: PID, a child of ours, has exited (a zombie until waited for).
 exited() {
 	[ ! -e /proc/"$1" ] || grep -q '^State:.*Z' /proc/"$1"/status
