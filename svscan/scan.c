@@ -125,6 +125,12 @@ void
 entry_free(int i)
 {
 	struct entry *x = S.e[i], **p;
+	int w, which;
+
+	/* Not left in the pid index (a DONE entry has no supervise). */
+	for (w = 0; w < 2; w++)
+		if (x->sup[w].pid != 0)
+			pid_take(x->sup[w].pid, &which);
 
 	for (p = bucket(x->dev, x->ino); *p != x; p = &(*p)->next)
 		;
