@@ -17,7 +17,9 @@
  *   bh floor PAUSE N                          bare kill+wait+fork+exec loop
  *   bh pickup FIFO SRC DST TIMEOUT_MS         rename, time until 1 byte
  *   bh times N CMD...                         fork+exec+wait CMD N times
- *   bh mkdirs DIR N PROG                      DIR/s1..sN, each with run -> PROG
+ *   bh mkdirs DIR N PROG [LOG]                DIR/s1..sN, each with run -> PROG
+ *                                              (and log/run -> LOG)
+ *   bh term PID TIMEOUT_MS                    SIGTERM, time until PID is gone
  *   bh ps TAG [-m]                            the processes tagged TAG
  *   bh reap TAG                               SIGKILL them until none left
  *   bh logkill TAG EXE CTL KILLS              feed the writer, kill logger
@@ -615,7 +617,7 @@ cmd_mkdirs(int argc, char **argv)
 	char path[4096];
 	long n, i;
 
-	if (argc != 5)
+	if (argc != 5 && argc != 6)
 		return 100;
 	n = atol(argv[3]);
 	for (i = 1; i <= n; i++) {
@@ -625,7 +627,61 @@ cmd_mkdirs(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/s%ld/run", argv[2], i);
 		if (symlink(argv[4], path) < 0)
 			die("create", path);
+		if (argc < 6)
+			continue;
+		snprintf(path, sizeof(path), "%s/s%ld/log", argv[2], i);
+		if (mkdir(path, 0755) < 0)
+			die("create", path);
+		snprintf(path, sizeof(path), "%s/s%ld/log/run", argv[2], i);
+		if (symlink(argv[5], path) < 0)
+			die("create", path);
 	}
+	return 0;
+}
+
+/* Whether pid has exited: no such process, or a zombie its parent (init,
+ * once bh up is gone) has not reaped yet. */
+static int
+gone(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return kill(pid, 0) < 0 && errno == ESRCH;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[r > 0 ? r : 0] = 0;
+	p = strrchr(buf, ')');
+	return r <= 0 || (p && (p[2] == 'Z' || p[2] == 'X'));
+}
+
+/* SIGTERM to a scanner, then the time until it has exited. */
+static int
+cmd_term(int argc, char **argv)
+{
+	long long t0, deadline;
+	pid_t pid;
+
+	if (argc != 4)
+		return 100;
+	pid = (pid_t)atol(argv[2]);
+	t0 = now_us();
+	deadline = t0 + atoll(argv[3]) * 1000;
+	if (kill(pid, SIGTERM) < 0)
+		die("kill", argv[2]);
+	while (!gone(pid)) {
+		if (now_us() >= deadline) {
+			printf("timeout\n");
+			return 1;
+		}
+		/* Our child (bh up's is not): reap it, or it stays. */
+		waitpid(pid, 0, WNOHANG);
+		sleep_us(2000);
+	}
+	printf("%lld\n", now_us() - t0);
 	return 0;
 }
 
@@ -641,7 +697,7 @@ main(int argc, char **argv)
 		{ "restart", cmd_restart }, { "floor", cmd_floor },
 		{ "pickup", cmd_pickup }, { "times", cmd_times },
 		{ "mkdirs", cmd_mkdirs }, { "ps", cmd_ps },
-		{ "reap", cmd_reap },
+		{ "reap", cmd_reap }, { "term", cmd_term },
 		{ "logkill", cmd_logkill },
 	};
 	size_t i;
@@ -657,6 +713,6 @@ main(int argc, char **argv)
 			return r;
 		}
 	fprintf(stderr, "bh: usage: bh up|upeach|wait|restart|floor|pickup|"
-	    "times|ps|reap|logkill ...\n");
+	    "times|ps|reap|logkill|mkdirs|term ...\n");
 	return 100;
 }

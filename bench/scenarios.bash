@@ -484,3 +484,118 @@ print_table() {
 		}
 	    }' "$W/results"
 }
+
+# scale: BENCH_SCALE services (default 1000 10000) under our scanner, as
+# many as the machine allows: bring-up to all up (time, and the scanner's
+# own CPU), the scanner's Pss and Private_Dirty and each supervise's, the
+# scanner's CPU over SCALE_IDLE idle seconds, one svstat over all of them,
+# svc -wD -d then svc -wu -u over all of them, the pickup of one new
+# service, and the SIGTERM shutdown. BENCH_SCALE_LOG (default 1000) sizes
+# are run again with a logger each (cat, which passes the service's byte
+# on). Ours only: the peers' scanners have caps (1000, s6's -C) or take
+# far longer, and the scenario is about how our costs grow.
+SCALE=${BENCH_SCALE:-$(q "100 1000" "1000 10000")}
+SCALE_LOG=${BENCH_SCALE_LOG:-$(q 100 1000)}
+SCALE_IDLE=${BENCH_SCALE_IDLE:-$(q 2 10)}
+
+# scale_fit N PROCS_EACH: prints how many services fit (at most N), each
+# needing PROCS_EACH processes, then what limited it (nothing when N fit):
+# free pids under pid_max, RLIMIT_NPROC, memory, the scanner's hard
+# limit of descriptors.
+scale_fit() {
+	local n=$1 each=$2 pmax nproc used mem fit why=
+	pmax=$(cat /proc/sys/kernel/pid_max 2>/dev/null || echo 32768)
+	used=$(ls /proc | grep -c '^[0-9]')
+	fit=$(( (pmax - used - 200) / each ))
+	[ "$fit" -lt "$n" ] && { n=$fit; why="pid_max $pmax"; }
+	nproc=$(ulimit -u)
+	if [ "$nproc" != unlimited ] && [ "$(id -u)" != 0 ]; then
+		fit=$(( (nproc - used - 200) / each ))
+		[ "$fit" -lt "$n" ] && { n=$fit; why="RLIMIT_NPROC $nproc"; }
+	fi
+	# About 150 KiB each (a static supervise and pause), 2x for safety.
+	mem=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+	fit=$(( mem / (300 * each) ))
+	[ "$fit" -lt "$n" ] && { n=$fit; why="memory ${mem} KiB"; }
+	# The scanner holds one descriptor per entry, three with a logger.
+	fit=$(( ($(ulimit -H -n) - 20) / (each == 2 ? 1 : 3) ))
+	[ "$fit" -lt "$n" ] && { n=$fit; why="descriptors $(ulimit -H -n)"; }
+	echo "$n $why"
+}
+
+# scale_one METRIC KIT VALUE [DIV]: a cell of one sample.
+scale_one() { echo "$3" >"$W/scale.one"; cell scale "$1" "$2" "$W/scale.one" "${4:-1}"; }
+
+scale_run() {
+	local n=$1 logged=$2 d sc each=2 why lab t pd pss sd c0 c1 i
+	[ "$logged" = 1 ] && each=4
+	read -r n why < <(scale_fit "$1" "$each")
+	lab="$n"
+	[ "$logged" = 1 ] && lab="$n logged"
+	if [ "$n" -lt "$1" ]; then
+		echo "bench: scale: $1 services do not fit, $n do: $why" >&2
+		rec scale "$lab: limited to $n of $1 by" ours - "$why"
+	fi
+	[ "$n" -gt 0 ] || return 0
+	d=$W/scale.$n.$logged
+	sc=$(kit_cmd ours scanner) || { skip scale "$lab: bring-up (ms)" ours; return; }
+	mkdir -p "$d" || return
+	if [ "$logged" = 1 ]; then
+		"$BH" mkdirs "$d" "$n" "$PAUSE" "$(command -v cat)" || return
+	else
+		"$BH" mkdirs "$d" "$n" "$PAUSE" || return
+	fi
+	t=$(PATH=$(kit_path ours) bht up "$FIFO" "$n" $((60000 + n * 20)) \
+	    "$d.pid" $sc "$d") || {
+		rec scale "$lab: bring-up (ms)" ours - "failed: $t"
+		teardown "$d"
+		return
+	}
+	sd=$(cat "$d.pid")
+	scale_one "$lab: bring-up (ms)" ours "$t" 1000
+	"$BH" ps "$TAG" -m >"$d.ps"
+	awk -v p="$sd" '$1 == p { print $4 / 1000 >"'"$d.cpu"'"
+	    print $8 >"'"$d.pss"'"; print $9 >"'"$d.pd"'" }
+	    $2 == p && $3 == "supervise" { print $9 >"'"$d.spd"'" }' "$d.ps"
+	cell scale "$lab: scanner CPU in bring-up (ms)" ours "$d.cpu" 1
+	cell scale "$lab: scanner Pss (KiB)" ours "$d.pss" 1
+	cell scale "$lab: scanner Private_Dirty (KiB)" ours "$d.pd" 1
+	pd=$(cat "$d.pd")
+	rec scale "$lab: scanner Private_Dirty per entry (bytes)" ours \
+	    "$((pd * 1024 / n))" "$((pd * 1024 / n))"
+	cell scale "$lab: supervise Private_Dirty (KiB)" ours "$d.spd" 1
+	nap 1
+	c0=$(awk '{ print $14 + $15 }' "/proc/$sd/stat")
+	nap "$SCALE_IDLE"
+	c1=$(awk '{ print $14 + $15 }' "/proc/$sd/stat")
+	scale_one "$lab: scanner CPU idle (ms/min)" ours \
+	    "$(( (c1 - c0) * 10 * 60 / SCALE_IDLE ))"
+	(cd "$d" && "$BH" times "$REPS" "$BIN/svstat" s*) >"$d.st"
+	cell scale "$lab: svstat of all, one call (ms)" ours "$d.st" 1000
+	(cd "$d" && "$BH" times 1 "$BIN/svc" -wD -T 120000 -d s*) >"$d.down"
+	cell scale "$lab: svc -wD -d all (ms)" ours "$d.down" 1000
+	(cd "$d" && "$BH" times 1 "$BIN/svc" -wu -T 120000 -u s*) >"$d.upw"
+	cell scale "$lab: svc -wu -u all (ms)" ours "$d.upw" 1000
+	"$BH" wait "$FIFO" "$n" 10000 >/dev/null
+	: >"$d.pick"
+	for ((i = 1; i <= PICKUPS; i++)); do
+		mkdir "$W/new$i" && ln -s "$PAUSE" "$W/new$i/run"
+		"$BH" pickup "$FIFO" "$W/new$i" "$d/new$i" "$PICKUP_TIMEOUT" \
+		    >>"$d.pick" || break
+	done
+	cell scale "$lab: pickup of one new service (ms)" ours "$d.pick" 1000
+	rm -rf "$W"/new*
+	t=$("$BH" term "$sd" $((30000 + n * 10)))
+	scale_one "$lab: SIGTERM to scanner gone (ms)" ours "$t" 1000
+	teardown "$d" "$d".*
+}
+
+scen_scale() {
+	local n
+	for n in $SCALE; do
+		scale_run "$n" 0
+	done
+	for n in $SCALE_LOG; do
+		scale_run "$n" 1
+	done
+}

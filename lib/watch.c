@@ -48,6 +48,7 @@ watch_init(struct watch *w)
 	w->capped = 0;
 	w->backoff = BACKOFF_MIN;
 	w->ndirs = 0;
+	w->many = 0;
 	w->peer = -1;
 	w->peerpoll = 0;
 	w->wd0 = 0;
@@ -75,7 +76,7 @@ static int
 add(struct watch *w, const char *path, int what)
 {
 	uint32_t mask;
-	int wd;
+	int wd, i;
 
 	mask = IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
 	    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
@@ -90,6 +91,14 @@ add(struct watch *w, const char *path, int what)
 		return -1;
 	if (w->wd0 == 0)
 		w->wd0 = wd;
+	/* Kept for watch_forget; a path added again has the same wd. */
+	for (i = 0; i < w->ndirs; i++)
+		if (w->dirs[i] == wd)
+			return 0;
+	if (w->ndirs < WATCH_MAX)
+		w->dirs[w->ndirs++] = wd;
+	else
+		w->many = 1;
 	return 0;
 }
 #elif defined(WATCH_KQUEUE)
@@ -304,11 +313,50 @@ watch_wait(struct watch *w, int64_t deadline)
 	return watch_drain(w) == WATCH_GONE ? WATCH_GONE : 1;
 }
 
+/*
+ * Stops watching every directory added, keeping the descriptor for the
+ * next ones, and forgets the events still queued (inotify's IN_IGNORED
+ * for each watch removed among them) and any cap a failed add set. The
+ * peer is the caller's to drop first. A watch that was given more than
+ * WATCH_MAX directories is closed and made again instead.
+ */
+void
+watch_forget(struct watch *w)
+{
+#if defined(WATCH_INOTIFY)
+	if (w->fd != -1 && !w->many) {
+		while (w->ndirs > 0)
+			inotify_rm_watch(w->fd, w->dirs[--w->ndirs]);
+		watch_drain(w);
+		w->capped = 0;
+		w->backoff = BACKOFF_MIN;
+		w->wd0 = 0;
+		return;
+	}
+	if (w->fd != -1) {
+		watch_close(w);
+		watch_init(w);
+		return;
+	}
+#elif defined(WATCH_KQUEUE)
+	/* Closing a directory's descriptor removes its event. */
+	while (w->ndirs > 0)
+		close(w->dirs[--w->ndirs]);
+	watch_drain(w);
+#endif
+	w->capped = 0;
+	w->backoff = BACKOFF_MIN;
+}
+
 void
 watch_close(struct watch *w)
 {
+#if defined(WATCH_KQUEUE)
 	while (w->ndirs > 0)
 		close(w->dirs[--w->ndirs]);
+#endif
+	w->ndirs = 0;
+	w->many = 0;
 	if (w->fd != -1)
 		close(w->fd);
 	w->fd = -1;

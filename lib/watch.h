@@ -12,6 +12,11 @@
  * that has no log/ yet with only = "log", so that the supervise/ that
  * every supervise creates there wakes nobody up.
  *
+ * A program that waits for many directories in turn (svc -w with 10,000
+ * operands) keeps one watch and calls watch_forget between them: closing
+ * an inotify descriptor that watched something waits for the kernel's
+ * grace period (about 15 ms), where removing its watches does not.
+ *
  * A watch can also follow one "peer": the write end of a FIFO (opened
  * O_WRONLY | O_NONBLOCK), whose reader going away wakes watch_wait up at
  * once, on every system, with WATCH_GONE.
@@ -38,8 +43,10 @@ struct watch {
 	int fd;			/* inotify or kqueue descriptor; -1: fallback */
 	int capped;		/* waits are capped at WATCH_FALLBACK_MS */
 	int64_t backoff;	/* fallback interval in ms */
-	int dirs[WATCH_MAX];	/* kqueue: the watched directories */
+	int dirs[WATCH_MAX];	/* kqueue: the watched directories;
+				 * inotify: the first watch descriptors */
 	int ndirs;
+	int many;		/* inotify: more than WATCH_MAX added */
 	int peer;		/* FIFO write end, or -1 */
 	int peerpoll;		/* the peer is in the poll set, not the kqueue */
 	int wd0;		/* inotify: the first directory added */
@@ -54,6 +61,7 @@ int	watch_peer(struct watch *, int);
 int	watch_fd(const struct watch *);
 int	watch_wait(struct watch *, int64_t);
 int	watch_drain(struct watch *);
+void	watch_forget(struct watch *);
 void	watch_close(struct watch *);
 
 #endif

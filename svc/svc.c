@@ -5,7 +5,8 @@
  * supervise/ directory is watched (lib/watch.h) and the status record,
  * replaced by rename at every change, is read again at each event; a
  * write end of supervise/ok in the same wait tells at once that the
- * supervise died. See svc(8).
+ * supervise died. One watch serves every directory in turn, so that a
+ * wait on 10,000 of them costs 10,000 short waits and no more. See svc(8).
  */
 #include <sys/stat.h>
 
@@ -44,7 +45,20 @@ static struct {
 	size_t ncmds;
 	int wait;		/* the -w letter, or 0 */
 	int64_t deadline;	/* mono_ms, or -1 for none */
+	struct watch w;		/* one for every wait, forgotten between */
+	int winit;
 } g = { .deadline = -1 };
+
+/* The watch of the waits, empty: made at the first wait. */
+static struct watch *
+watch(void)
+{
+	if (!g.winit) {
+		watch_init(&g.w);
+		g.winit = 1;
+	}
+	return &g.w;
+}
 
 /* Writes "DIR/supervise" into buf; -1 (ENAMETOOLONG) if it does not fit. */
 static int
@@ -82,32 +96,31 @@ static int
 appear(struct target *t)
 {
 	char sv[PATH_MAX];
-	struct watch w;
+	struct watch *w = watch();
 	int64_t until;
 	int r;
 
 	if (supervisepath(sv, sizeof(sv), t->dir) == -1)
 		return FAILED;
-	watch_init(&w);
 	for (;;) {
-		watch_add(&w, t->dir, WATCH_CHANGES);
-		r = watch_add(&w, sv, WATCH_CHANGES | WATCH_OPENS);
+		watch_add(w, t->dir, WATCH_CHANGES);
+		r = watch_add(w, sv, WATCH_CHANGES | WATCH_OPENS);
 		r = (r == -1 && dangling(sv)) ? -1 : 0;
 		switch (svdir_running(t->dfd)) {
 		case 1:
-			watch_close(&w);
+			watch_forget(w);
 			return DONE;
 		case -1:
-			watch_close(&w);
+			watch_forget(w);
 			return FAILED;
 		}
 		until = g.deadline;
 		if (r == -1 && (until < 0 || until > mono_ms() +
 		    WATCH_FALLBACK_MS))
 			until = mono_ms() + WATCH_FALLBACK_MS;
-		r = watch_wait(&w, until);
+		r = watch_wait(w, until);
 		if (r == -1 || (r == 0 && until == g.deadline)) {
-			watch_close(&w);
+			watch_forget(w);
 			return r == 0 ? TIMEDOUT : FAILED;
 		}
 	}
@@ -211,7 +224,10 @@ follow(struct target *t, struct watch *w)
 	return 1;
 }
 
-/* Stops following a supervise, or the watch altogether; keeps errno. */
+/*
+ * Stops following a supervise, or, with all, every directory of the
+ * watch too; keeps errno.
+ */
 static void
 unfollow(struct watch *w, int all)
 {
@@ -221,7 +237,7 @@ unfollow(struct watch *w, int all)
 		close(w->peer);
 	watch_peer(w, -1);
 	if (all)
-		watch_close(w);
+		watch_forget(w);
 	errno = e;
 }
 
@@ -237,39 +253,42 @@ await(struct target *t)
 {
 	char sv[PATH_MAX];
 	struct status s;
-	struct watch w;
+	struct watch *w = watch();
 	int r = 1;
 
 	if (supervisepath(sv, sizeof(sv), t->dir) == -1)
 		return FAILED;
-	watch_init(&w);
-	watch_add(&w, sv, WATCH_CHANGES);
-	for (; r == 1 || r == WATCH_GONE; r = watch_wait(&w, g.deadline)) {
+	if ((t->dfd = svdir_open(t->dir)) == -1) {
+		err_warnsys("unable to chdir to ", t->dir, (char *)0);
+		return FAILED;
+	}
+	watch_add(w, sv, WATCH_CHANGES);
+	for (; r == 1 || r == WATCH_GONE; r = watch_wait(w, g.deadline)) {
 		if (r == WATCH_GONE)
-			unfollow(&w, 0);
+			unfollow(w, 0);
 		if (svdir_status(t->dfd, &s) == 0) {
 			if (reached(&t->before, &s))
 				break;
 			if (gaveup(&t->before, &s)) {
-				unfollow(&w, 1);
+				unfollow(w, 1);
 				err_warn("unable to wait for ", t->dir,
 				    ": gave up (restart-limit)", (char *)0);
 				return GAVEUP;
 			}
 		} else if (errno != ENOENT) {
-			unfollow(&w, 1);
+			unfollow(w, 1);
 			err_warnsys("unable to read ", sv, "/status",
 			    (char *)0);
 			return FAILED;
 		}
-		if (follow(t, &w) != 1) {
-			unfollow(&w, 1);
+		if (follow(t, w) != 1) {
+			unfollow(w, 1);
 			err_warn("unable to control ", t->dir,
 			    ": supervise not running", (char *)0);
 			return FAILED;
 		}
 	}
-	unfollow(&w, 1);
+	unfollow(w, 1);
 	if (r == 0)
 		err_warn("unable to wait for ", t->dir, ": timed out",
 		    (char *)0);
@@ -324,6 +343,10 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		t[i].dir = argv[o.ind + i];
 		send(&t[i]);
+		/* Not one descriptor per operand held: 10,000 may be given. */
+		if (t[i].dfd != -1)
+			close(t[i].dfd);
+		t[i].dfd = -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (g.wait && t[i].state == DONE)

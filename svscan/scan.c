@@ -7,139 +7,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../lib/err.h"
-#include "../lib/sig.h"
 #include "../lib/tai.h"
 #include "svscan.h"
-
-/*
- * The child side of spawn, made by vfork (no page tables copied, no
- * copy-on-write faults left to svscan for each of a thousand starts):
- * system calls only, up to exec. vfork shares svscan's memory, so a
- * failure is left in *err for the parent to report, and the child exits;
- * supervise is tried again on the throttle as for any exit. The
- * service's supervise writes into the pipe; the logger's reads from it and,
- * as in daemontools, runs as "supervise log" inside the service directory.
- */
-static void
-child(struct entry *x, int which, const char *path, volatile int *err)
-{
-	static char supervise[] = "supervise", log[] = "log", dashes[] = "--";
-	char *argv[4];
-
-	sig_restore();
-	argv[0] = supervise;
-	argv[1] = x->name;
-	argv[2] = NULL;
-	/* A service named -x is not an option. */
-	if (x->name[0] == '-') {
-		argv[1] = dashes;
-		argv[2] = x->name;
-		argv[3] = NULL;
-	}
-	if (x->log && which == 0 && dup2(x->pi[1], 1) == -1) {
-		*err = errno;
-		_exit(EXIT_TEMP);
-	}
-	if (which == 1) {
-		if (dup2(x->pi[0], 0) == -1 || fchdir(x->dfd) == -1) {
-			*err = errno;
-			_exit(EXIT_TEMP);
-		}
-		argv[1] = log;
-	}
-	execv(path, argv);
-	*err = errno;
-	_exit(errno == ENOENT ? EXIT_USAGE : EXIT_TEMP);
-}
-
-/*
- * The supervise to exec: S.supervise when it is a path, else the first
- * executable "supervise" in PATH, looked up here in the parent (execvp
- * is not a system call, so it has no place in a vfork child). NULL with
- * errno set when there is none.
- */
-static const char *
-supervise_path(void)
-{
-	static char buf[PATH_MAX];
-	const char *p, *end, *path;
-	size_t len, n = strlen(S.supervise);
-
-	if (strchr(S.supervise, '/') != NULL)
-		return S.supervise;
-	path = getenv("PATH");
-	if (path == NULL)
-		path = "/bin:/usr/bin";
-	for (p = path;; p = end + 1) {
-		end = strchr(p, ':');
-		if (end == NULL)
-			end = p + strlen(p);
-		len = (size_t)(end - p);
-		if (len == 0) {
-			buf[0] = '.';
-			len = 1;
-		} else if (len + 1 + n + 1 <= sizeof(buf))
-			memcpy(buf, p, len);
-		else
-			len = 0;
-		if (len != 0 && len + 1 + n + 1 <= sizeof(buf)) {
-			buf[len] = '/';
-			memcpy(buf + len + 1, S.supervise, n + 1);
-			if (access(buf, X_OK) == 0)
-				return buf;
-		}
-		if (*end == '\0')
-			break;
-	}
-	errno = ENOENT;
-	return NULL;
-}
-
-/* Starts supervise for the service (0) or its logger (1). */
-void
-spawn(struct entry *x, int which)
-{
-	struct sup *s = &x->sup[which];
-	const char *path;
-	volatile int err = 0;
-	pid_t pid;
-
-	s->retry = 0;
-	path = supervise_path();
-	if (path == NULL) {
-		err_warnsys("unable to start supervise ", x->name,
-		    which ? "/log" : "", (char *)0);
-		s->born = mono_ms();
-		s->retry = s->born + THROTTLE;
-		return;
-	}
-	sig_fork_begin();
-	pid = vfork();
-	if (pid != 0)
-		sig_fork_end();
-	if (pid == -1) {
-		err_warnsys("unable to start supervise ", x->name,
-		    which ? "/log" : "", (char *)0);
-		s->retry = mono_ms() + THROTTLE;
-		return;
-	}
-	if (pid == 0)
-		child(x, which, path, &err);
-	/* The child has exec'd or exited: err is its word on why not. */
-	if (err != 0) {
-		errno = err;
-		err_warnsys("unable to start supervise ", x->name,
-		    which ? "/log" : "", (char *)0);
-	}
-	s->pid = pid;
-	s->born = mono_ms();
-}
 
 /* The bucket of S.hash for a device and inode. */
 static struct entry **
@@ -251,6 +125,12 @@ void
 entry_free(int i)
 {
 	struct entry *x = S.e[i], **p;
+	int w, which;
+
+	/* Not left in the pid index (a DONE entry has no supervise). */
+	for (w = 0; w < 2; w++)
+		if (x->sup[w].pid != 0)
+			pid_take(x->sup[w].pid, &which);
 
 	for (p = bucket(x->dev, x->ino); *p != x; p = &(*p)->next)
 		;

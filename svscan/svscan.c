@@ -45,36 +45,31 @@ wanted(const struct entry *x, int which)
 static void
 exited(pid_t pid, int ws, int64_t now)
 {
+	struct entry *x;
 	struct sup *s;
-	int i, w;
+	int w;
 
 	if (prog_exited(pid, ws))
 		return;
-	for (i = 0; i < S.n; i++)
-		for (w = 0; w < 2; w++) {
-			s = &S.e[i]->sup[w];
-			if (s->pid != pid)
-				continue;
-			s->pid = 0;
-			/* An exit-scanner service ended: so do we. */
-			if (w == 0 && S.e[i]->stage == RUN &&
-			    prog_scanner(S.e[i], ws)) {
-				stop_exited(S.e[i], 0);
-				return;
-			}
-			if (!wanted(S.e[i], w)) {
-				stop_exited(S.e[i], w);
-				return;
-			}
-			if (w == 1 && WIFEXITED(ws) &&
-			    WEXITSTATUS(ws) == EXIT_TEMP)
-				stop_foreign_logger(S.e[i]);
-			/* One that dies at once would make us spin. */
-			s->retry = s->born + THROTTLE;
-			if (s->retry <= now)
-				spawn(S.e[i], w);
-			return;
-		}
+	if ((x = pid_take(pid, &w)) == NULL)
+		return;
+	s = &x->sup[w];
+	s->pid = 0;
+	/* An exit-scanner service ended: so do we. */
+	if (w == 0 && x->stage == RUN && prog_scanner(x, ws)) {
+		stop_exited(x, 0);
+		return;
+	}
+	if (!wanted(x, w)) {
+		stop_exited(x, w);
+		return;
+	}
+	if (w == 1 && WIFEXITED(ws) && WEXITSTATUS(ws) == EXIT_TEMP)
+		stop_foreign_logger(x);
+	/* One that dies at once would make us spin. */
+	s->retry = s->born + THROTTLE;
+	if (s->retry <= now)
+		spawn(x, w);
 }
 
 /* Every child, orphans too: we may be PID 1. */

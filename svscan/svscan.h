@@ -76,8 +76,11 @@ extern struct svscan S;
 
 /* scan.c */
 void	scan(void);
-void	spawn(struct entry *, int);
 void	entry_free(int);
+
+/* spawn.c */
+void	spawn(struct entry *, int);
+struct entry *pid_take(pid_t, int *);
 
 /* stop.c */
 void	stop_tell(struct entry *, int, const char *, size_t);

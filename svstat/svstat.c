@@ -91,6 +91,26 @@ done(int fd)
 }
 
 /*
+ * Closes the descriptors done() keeps for its next batch, when an open
+ * failed for want of one (a low ulimit -n): returns 1 if the open is
+ * worth another try.
+ */
+static int
+flush(void)
+{
+#if defined(__linux__) && defined(SYS_close_range)
+	if (errno != EMFILE || g.lowfd == -1)
+		return 0;
+	if (syscall(SYS_close_range, (unsigned)g.lowfd, ~0U, 0) == -1)
+		return 0;
+	g.lowfd = -1;
+	return 1;
+#else
+	return 0;
+#endif
+}
+
+/*
  * Whether supervise runs on r->dir (1), not (0, r filled), or an error
  * (-1, r filled). A failed open of supervise/ok is blamed on the
  * directory itself when that cannot be opened, as svstat always did.
@@ -101,7 +121,8 @@ running(struct report *r)
 	int fd, e;
 
 	if (at(r->dir, "supervise/ok") == 0 &&
-	    (fd = fifo_open_write(AT_FDCWD, g.path)) != -1) {
+	    ((fd = fifo_open_write(AT_FDCWD, g.path)) != -1 ||
+	    (flush() && (fd = fifo_open_write(AT_FDCWD, g.path)) != -1))) {
 		done(fd);
 		return 1;
 	}
@@ -167,7 +188,9 @@ inspect(struct report *r)
 		return;
 	n = -1;
 	if (at(r->dir, "supervise/status") == 0 &&
-	    (fd = open(g.path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) != -1) {
+	    ((fd = open(g.path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) != -1 ||
+	    (flush() && (fd = open(g.path, O_RDONLY | O_CLOEXEC |
+	    O_NOCTTY)) != -1))) {
 		n = io_read(fd, b, sizeof(b));
 		e = errno;
 		done(fd);

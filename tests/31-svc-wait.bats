@@ -187,3 +187,21 @@ teardown_local() {
 		cat "$T/old-limit" >/proc/sys/fs/inotify/max_user_watches
 	return 0
 }
+
+@test "svc -wu -u over 60 directories under ulimit -n 20: all up, exit 0" {
+	# svc holds no descriptor per operand while it works through them,
+	# and one watch serves every wait.
+	require_ours
+	mkdir s
+	for i in $(seq 1 60); do downsv s/d$i; done
+	start_bg svscan s
+	for i in $(seq 1 60); do wait_for test -p s/d$i/supervise/control; done
+	run --separate-stderr sh -c 'ulimit -n 20; exec svc -wu -T 30000 -u s/d*[0-9]'
+	[ -z "$stderr" ]
+	[ "$status" -eq 0 ]
+	for i in $(seq 1 60); do has_pid s/d$i; done
+	run --separate-stderr sh -c 'ulimit -n 20; exec svc -wd -T 30000 -d s/d*[0-9]'
+	[ -z "$stderr" ]
+	[ "$status" -eq 0 ]
+	for i in $(seq 1 60); do ! has_pid s/d$i; done
+}

@@ -367,3 +367,15 @@ expect() {
 	run --separate-stderr eval 'svstat a <&- 2>&-'
 	[ "$output" = "a: up (pid 1234) 0 seconds" ]
 }
+
+@test "svstat: 300 directories under ulimit -n 16: every line (fewer descriptors kept)" {
+	# svstat closes its descriptors in batches; with few to spare, it
+	# closes the batch early rather than fail the directories after it.
+	status a -100 1234 0 u 3 -100 0 1
+	for i in $(seq 1 300); do ln -s a l$i; done
+	run --separate-stderr eval 'ulimit -n 16; svstat $(seq -f "l%g" 1 300)'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 300 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c ': up (pid 1234) ')" -eq 300 ]
+	[ -z "$stderr" ]
+}

@@ -89,7 +89,7 @@ supervised() { svok "$1" 2>/dev/null; }
 	wait_gone "$old"
 	wait_for supervised s/a
 	new=$(sup_pid s/a)
-	# The new supervise stops the service left behind; it may have.
+	# The new supervise may have stopped it already (and said so).
 	kill -KILL "$svc" 2>/dev/null || true
 	[ "$new" != "$old" ]
 	within_1s "$t0" "$new"
