@@ -4,6 +4,8 @@
 #   make check       build, then run the bats suite against bin/
 #   make asan        build with ASan + UBSan into build/asan/, run the suite
 #   make torture     the long fault runs of tests/torture (a few minutes)
+#   make chaos       random attacks on a tree of services, CHAOS_SECS long
+#                    (default 60; CHAOS_SEED replays; tests/chaos/chaos)
 #   make demo        run svscan on examples/service in the foreground
 #   make install     PREFIX=/usr/local DESTDIR= : programs and man pages
 #   make bench       the benchmark against the peers that are installed
@@ -82,6 +84,10 @@ torture: all
 	@command -v $(BATS) >/dev/null 2>&1 || tests/install-bats
 	SVBIN=$(CURDIR)/$(BIN) $(BATS) tests/torture
 
+chaos: all
+	@command -v $(BATS) >/dev/null 2>&1 || tests/install-bats
+	SVBIN=$(CURDIR)/$(BIN) $(BATS) tests/chaos
+
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 asan:
@@ -108,4 +114,4 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all check asan torture demo bench fuzz install clean
+.PHONY: all check asan torture chaos demo bench fuzz install clean
