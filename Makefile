@@ -4,7 +4,9 @@
 #   make check       build, then run the bats suite against bin/
 #   make asan        build with ASan + UBSan into build/asan/, run the suite
 #   make torture     the long fault runs of tests/torture (a few minutes)
-#   make chaos       the adversary of tests/chaos (CHAOS_SECS, default 60)
+#   make chaos       random attacks on a tree of services, CHAOS_SECS long
+#                    (default 60; CHAOS_SEED replays; tests/chaos/chaos,
+#                    then tests/chaos/run, a second adversary)
 #   make demo        run svscan on examples/service in the foreground
 #   make static      every program static, into build/static/bin (images)
 #   make check-musl  the suite against a static musl build (musl-tools)
@@ -88,6 +90,8 @@ torture: all
 	SVBIN=$(CURDIR)/$(BIN) $(BATS) tests/torture
 
 chaos: all
+	@command -v $(BATS) >/dev/null 2>&1 || tests/install-bats
+	SVBIN=$(CURDIR)/$(BIN) $(BATS) tests/chaos
 	SVBIN=$(CURDIR)/$(BIN) tests/chaos/run
 
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \

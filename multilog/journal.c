@@ -97,6 +97,57 @@ rollback(uint64_t dev, uint64_t ino, uint64_t size)
 	}
 }
 
+/*
+ * A batch from a pipe that is gone may be logged in part, its last line
+ * cut short (a short write on a full disk, multilog paused, then the
+ * whole tree killed): that torn line goes, the batch's whole lines and
+ * everything before the batch stay. The rest of the batch went with the
+ * pipe.
+ */
+static void
+trimtorn(uint64_t dev, uint64_t ino, uint64_t size)
+{
+	struct logdir *d;
+	struct stat st;
+	char buf[4096];
+	uint64_t end, cut, chunk;
+	size_t i, j;
+	int fd;
+
+	for (i = 0; i < jn.sc->ndir; i++) {
+		d = &jn.sc->dir[i];
+		fd = openat(d->dirfd, "current", O_RDWR | O_CLOEXEC |
+		    O_NOCTTY | O_NOFOLLOW);
+		if (fd == -1)
+			continue;
+		if (fstat(fd, &st) == -1 || (uint64_t)st.st_dev != dev ||
+		    (uint64_t)st.st_ino != ino || (uint64_t)st.st_size <= size) {
+			close(fd);
+			continue;
+		}
+		/* From the end back to the batch's start: the last newline. */
+		cut = size;
+		for (end = (uint64_t)st.st_size; end > size; end -= chunk) {
+			chunk = end - size < sizeof(buf) ? end - size : sizeof(buf);
+			if (pread(fd, buf, (size_t)chunk, (off_t)(end - chunk)) !=
+			    (ssize_t)chunk) {
+				cut = (uint64_t)st.st_size;	/* leave it */
+				break;
+			}
+			for (j = (size_t)chunk; j > 0 && buf[j - 1] != '\n'; j--)
+				;
+			if (j > 0) {
+				cut = end - chunk + j;
+				break;
+			}
+		}
+		if (cut < (uint64_t)st.st_size && ftruncate(fd, (off_t)cut) == -1)
+			err_diesys(EXIT_TEMP, "unable to truncate ", d->name,
+			    "/current", (char *)0);
+		close(fd);
+	}
+}
+
 /* Finishes the batch a killed multilog left in the journal fd. */
 static void
 recover(int fd)
@@ -121,6 +172,12 @@ recover(int fd)
 	    (uint64_t)st.st_ino != get(h + 24, 8)) {
 		err_warn(name0(), "/journal is for another pipe: keeping "
 		    "what was logged, ignoring it", (char *)0);
+		for (i = 0; i < nd; i++) {
+			if (pread(fd, h, J_DIR, (off_t)(J_HEAD + J_DIR * i)) !=
+			    J_DIR)
+				goto bad;
+			trimtorn(get(h, 8), get(h + 8, 8), get(h + 16, 8));
+		}
 		return;
 	}
 	/* The unconsumed part of the batch must still be in the pipe. */

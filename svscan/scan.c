@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -185,15 +186,27 @@ failed(const char *verb, const char *name, char **old, size_t nold, int e)
  * An entry's log/ that appeared after its supervise started: a pipe and
  * a logger now; the service's supervise, which has no pipe as its
  * standard output, is told x, so that at the service's next exit it
- * goes and svscan starts a new one with the pipe (svscan(8)).
+ * goes and svscan starts a new one with the pipe (svscan(8)). A pipe
+ * that cannot be made (no descriptors left) is tried again on the retry
+ * timer, as an entry that cannot be started is.
  */
 static void
-latelog(struct entry *x)
+latelog(struct entry *x, char **old, size_t nold)
 {
+	char name[NAME_MAX + sizeof("/log")];
+	size_t n;
+	int e;
+
 	if (x->log || x->stage != RUN)
 		return;
 	if (openlog(x) == -1) {
-		err_warnsys("unable to start ", x->name, "/log", (char *)0);
+		e = errno;
+		n = strlen(x->name);
+		if (n > NAME_MAX)
+			n = NAME_MAX;
+		memcpy(name, x->name, n);
+		memcpy(name + n, "/log", sizeof("/log"));
+		failed("start ", name, old, nold, e);
 		return;
 	}
 	if (!x->log)
@@ -227,7 +240,7 @@ look(const char *name, char **old, size_t nold)
 			free(x->name);
 			x->name = n;
 		}
-		latelog(x);
+		latelog(x, old, nold);
 		return;
 	}
 	if (grow() == -1 || (x = entry_new(name, &st)) == NULL) {

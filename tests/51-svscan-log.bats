@@ -110,6 +110,26 @@ last words" ]
 	alive "$scan"
 }
 
+@test "svscan: a late log/ whose pipe cannot be made (no descriptors) is tried again" {
+	command -v prlimit >/dev/null || skip "prlimit is not installed"
+	export T
+	mkdir s
+	mksv s/x 'echo "line $$"; exec sleep 100'
+	start_bg sh -c 'exec svscan s 2>err'
+	scan=$LAST_PID
+	wait_for has_pid s/x
+	# No descriptor left for the pipe when log/ appears.
+	prlimit --pid "$scan" --nofile="$(ls "/proc/$scan/fd" | wc -l)":
+	mklogger s/.log
+	mv s/.log s/x/log
+	wait_for grep -q 'unable to start x/log: ' err
+	prlimit --pid "$scan" --nofile=1024:
+	wait_for -t 15 has_pid s/x/log
+	grep -q 'unable to start x/log: .*trying again every 5 seconds' err
+	svc -t s/x
+	wait_for -t 10 eval 'grep -q "^line " out'
+}
+
 @test "svscan: cp -r of ten prepared services with loggers: ten loggers" {
 	export T
 	mkdir s proto

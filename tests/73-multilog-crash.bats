@@ -319,6 +319,17 @@ written() {
 	[ "$(logged main | tr '\n' ' ')" = 'old1 old2 new1 new2 new3 ' ]
 }
 
+@test "multilog: a journal for another pipe: a torn last line of its batch goes" {
+	# The batch's output was "old2\nold3\n"; a full disk stopped it
+	# after "old2\nol", then the tree was killed and its pipe is gone.
+	crashed main old1
+	mkfifo gone
+	PIPE=gone journal 10 main >main/journal
+	printf 'old2\nol' >>main/current
+	through $'new1\nnew2\n' ./main
+	[ "$(logged main | tr '\n' ' ')" = 'old1 old2 new1 new2 ' ]
+}
+
 @test "multilog: a half-spliced journal for another pipe skips no new input" {
 	crashed main old1 old2 old3
 	truncate -s 5 main/current
