@@ -11,15 +11,6 @@ N=${SCALE_N:-500}
 # Every 50th service has a logger; those say "bye" when told to go.
 LOGEVERY=50
 
-# leftovers: processes whose working directory is under $T.
-leftovers() {
-	local p c
-	for p in /proc/[0-9]*; do
-		c=$(readlink "$p/cwd" 2>/dev/null) || continue
-		case $c in "$T"/*) echo "${p#/proc/} $c" ;; esac
-	done
-}
-
 # A failed test may leave hundreds of supervise: svscan gets the time its
 # shutdown needs, and whatever still works under $T then goes, by pid.
 teardown_local() {

@@ -23,15 +23,6 @@ cell_of() {
 	    '$1 == s && $2 == m { print $(2 + n) }' <<<"$output"
 }
 
-# leftovers: processes whose working directory is under $T.
-leftovers() {
-	local p c
-	for p in /proc/[0-9]*; do
-		c=$(readlink "$p/cwd" 2>/dev/null) || continue
-		case $c in "$T"/*) echo "${p#/proc/} $c" ;; esac
-	done
-}
-
 @test "bench: the quickest run prints a table of our numbers" {
 	run --separate-stderr tiny env \
 	    BENCH_SCENARIOS="direct memory idle restart"

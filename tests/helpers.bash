@@ -123,6 +123,15 @@ mksv() {
 	chmod +x "$1/run"
 }
 
+# leftovers: processes whose working directory is under $T.
+leftovers() {
+	local p c
+	for p in /proc/[0-9]*; do
+		c=$(readlink "$p/cwd" 2>/dev/null) || continue
+		case $c in "$T"/*) echo "${p#/proc/} $c" ;; esac
+	done
+}
+
 # svpid DIR: the pid supervise reports for DIR (empty when down).
 svpid() { cat "$1/supervise/pid" 2>/dev/null; }
 
