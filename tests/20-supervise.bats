@@ -379,7 +379,7 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	grep -qx 'SigIgn:	0000000000000000' s/sigs
 	# SIGCHLD arrives: a killed service is reaped and restarted.
 	kill -KILL "$first"
-	wait_for eval '[ -n "$(svpid s)" ] && [ "$(svpid s)" != '"$first"' ]'
+	wait_for new_pid s "$first"
 	# SIGTERM arrives: the service goes down and supervise exits.
 	kill -TERM "$sup"
 	wait_gone "$sup"
@@ -396,7 +396,7 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	wait_for has_pid s
 	p=$(svpid s)
 	kill -KILL "$p"
-	wait_for eval '[ -n "$(svpid s)" ] && [ "$(svpid s)" != '"$p"' ]'
+	wait_for new_pid s "$p"
 	alive "$sup"
 	[ "$(st_want s)" = 117 ]	# still wanted up
 	ls -l /proc/$sup/fd/0 | grep -q /dev/null
@@ -436,7 +436,7 @@ FORKED='read -r a </proc/$$/stat; set -- $a; echo ${22} >>starts'
 	start_bg sh -c 'exec yes u >s/supervise/control'
 	writer=$LAST_PID
 	kill -KILL "$first"
-	wait_for eval '[ -n "$(svpid s)" ] && [ "$(svpid s)" != '"$first"' ]'
+	wait_for new_pid s "$first"
 	kill -TERM "$writer"
 	wait_gone "$writer"
 }

@@ -94,7 +94,7 @@ nlines() { [ -f "$1" ] && wc -l <"$1" | tr -d ' ' || echo 0; }
 		# wait until it has been up for over a second
 		sleep 1.1
 		svc -t s
-		wait_for eval '[ -n "$(svpid s)" ] && [ "$(svpid s)" != '"$p"' ]'
+		wait_for new_pid s "$p"
 	done
 	[ "$(field s gave_up)" = false ]
 }
@@ -220,7 +220,7 @@ time.sleep(100)'"
 	for i in 1 2 3 4; do
 		p=$(svpid s)
 		svc -t s
-		wait_for -t 3 eval '[ -n "$(svpid s)" ] && [ "$(svpid s)" != '"$p"' ]'
+		wait_for -t 3 new_pid s "$p"
 	done
 	[ "$(nlines s/runs)" -eq 5 ]
 }

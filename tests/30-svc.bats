@@ -167,7 +167,7 @@ require_ours() { [ -x "$SVBIN/supervise" ] || skip "no supervise built"; }
 	old=$(svpid s)
 	run --separate-stderr svc -k -wr -T 10000 s
 	[ "$status" -eq 0 ]
-	[ -n "$(svpid s)" ] && [ "$(svpid s)" != "$old" ]
+	new_pid s "$old"
 	! alive "$old"
 }
 

@@ -299,7 +299,7 @@ fake_supervise() {
 	mv s/x s/y
 	kill -KILL "$sup"
 	# The old supervise's service is stopped by the new supervise of y.
-	wait_for -t 10 eval '[ -n "$(svpid s/y)" ] && [ "$(svpid s/y)" != '"$old"' ]'
+	wait_for -t 10 new_pid s/y "$old"
 	! grep -q 'unable to chdir' err
 	# A new x is a new service, not fighting y over a lock.
 	mksv s/x 'exec sleep 100'

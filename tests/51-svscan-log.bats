@@ -183,7 +183,7 @@ last words" ]
 	kill -KILL "$oldsup"
 	# Ours starts, stops the leftover service, and the old logger, told
 	# x, exits at the end of the old pipe: ours logs the new service.
-	wait_for eval '[ -n "$(svpid s/a)" ] && [ "$(svpid s/a)" != '"$first"' ]'
+	wait_for new_pid s/a "$first"
 	second=$(svpid s/a)
 	wait_gone "$oldlog"
 	wait_for grep -q "^$second 20$" out

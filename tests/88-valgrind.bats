@@ -74,7 +74,7 @@ require_valgrind() {
 	wait_for -t 30 has_pid s
 	p1=$(svpid s)
 	svc -t s
-	wait_for -t 30 eval '[ -n "$(svpid s)" ] && [ "$(svpid s)" != "$p1" ]'
+	wait_for -t 30 new_pid s "$p1"
 	p2=$(svpid s)
 	svc -d s
 	wait_for -t 30 stat_is s down

@@ -135,6 +135,15 @@ leftovers() {
 # svpid DIR: the pid supervise reports for DIR (empty when down).
 svpid() { cat "$1/supervise/pid" 2>/dev/null; }
 
+# new_pid DIR OLD: DIR's service runs with a pid other than OLD. The pid
+# is read once: read twice, the first read may see OLD and the second an
+# empty file (OLD exited, the next run not started yet).
+new_pid() {
+	local p
+	p=$(svpid "$1")
+	[ -n "$p" ] && [ "$p" != "$2" ]
+}
+
 # has_pid DIR: DIR's service is up according to supervise/pid.
 has_pid() { [ -n "$(svpid "$1")" ]; }
 
