@@ -75,14 +75,17 @@ fill() {
 	    skip "setpriv or prlimit is not installed"
 	# Root ignores RLIMIT_NPROC: run supervise as an unused uid, allowed
 	# one more process than that uid has, the last one taken by a blocker.
+	# From a clone in a private directory too: programs that uid can run.
+	let_others_in
 	chmod 755 "$T"
+	bin=$(nobody_bin)
 	mksv s 'echo $$ >pids; exec sleep 100'
 	chown -R 47011:47011 s
 	as=(setpriv --reuid 47011 --regid 47011 --clear-groups)
 	start_bg "${as[@]}" sleep 100
 	blocker=$LAST_PID
 	n=$(ps -u 47011 --no-headers | wc -l)
-	start_bg "${as[@]}" softlimit -p $((n + 1)) supervise s 2>err
+	start_bg "${as[@]}" "$bin/softlimit" -p $((n + 1)) "$bin/supervise" s 2>err
 	wait_for eval '[ "$(grep -c "unable to fork" err)" -ge 2 ]'
 	sup=$(sup_pid s)
 	[ "$(head -n 1 err)" = "supervise: warning: unable to fork for s: temporary failure" ]
