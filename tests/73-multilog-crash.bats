@@ -65,6 +65,17 @@ crashed() {
 	chmod 0644 "$d/current"
 }
 
+# kill_in_rotation PID: once the hanging processor of multilog PID has
+# written its pid to proc.pid, SIGKILLs multilog, then the processor
+# (recorded for teardown meanwhile).
+kill_in_rotation() {
+	wait_for test -s proc.pid
+	BG_PIDS+=("$(cat proc.pid)")
+	kill -KILL "$1"
+	wait_gone "$1"
+	kill -KILL "$(cat proc.pid)"
+}
+
 # finish PID: ends the input and waits for multilog PID to exit.
 finish() {
 	exec 5>&-
@@ -358,11 +369,7 @@ long() {
 	# middle of the rotation, as a slow processor or disk would let it.
 	bg_from in multilog s4096 '!echo $$ >../proc.pid; cat; exec sleep 1000' ./main
 	pid=$LAST_PID
-	wait_for test -s proc.pid
-	BG_PIDS+=("$(cat proc.pid)")
-	kill -KILL "$pid"
-	wait_gone "$pid"
-	kill -KILL "$(cat proc.pid)"
+	kill_in_rotation "$pid"
 	bg_from in multilog s4096 ./main
 	wait_for eval '[ "$(logged main | wc -l)" -ge 40 ]'
 	finish "$LAST_PID"
@@ -410,11 +417,7 @@ long() {
 	cat lines >&5
 	start_bg sh -c 'exec multilog t s4096 "!echo \$\$ >../proc.pid; cat; exec sleep 1000" ./main <in 2>err' 5>&-
 	pid=$LAST_PID
-	wait_for test -s proc.pid
-	BG_PIDS+=("$(cat proc.pid)")
-	kill -KILL "$pid"
-	wait_gone "$pid"
-	kill -KILL "$(cat proc.pid)"
+	kill_in_rotation "$pid"
 	# The old file ends at s, inside the line, where its input ends.
 	[ "$(stat -c %s main/previous)" = 4096 ]
 	start_bg sh -c 'exec multilog t s4096 ./main <in 2>>err' 5>&-
