@@ -120,8 +120,13 @@ web_ready() { podman exec "$NAME" /usr/bin/svc -wU -T 1000 /service/web; }
 
 @test "container: an orphan's zombie is reaped by svscan as PID 1" {
 	run pm run --rm "${RUNOPTS[@]}" "$IMG" /bin/sh -c '
-		sh -c "sleep 0.3 & exit 0"
-		sleep 2
+		sh -c "sleep 0.3 & echo \$! >/tmp/orphan; exit 0"
+		o=$(cat /tmp/orphan)
+		# Gone once reaped; a zombie left unreaped stays: 10 s at most.
+		for i in $(seq 200); do
+			ps -o pid | grep -qx " *$o" || break
+			sleep 0.05
+		done
 		ps -o stat,pid,ppid,args'
 	echo "$output"
 	[ "$status" -eq 0 ]
